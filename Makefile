@@ -1,0 +1,52 @@
+# Two commands: `make run` (the platform, zero setup) and `make test` (everything CI checks).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test install services system-packages messages messages-update lint migrations-check pytest clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-packages:
+	bash scripts/ensure_system_packages.sh
+
+messages: install system-packages
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+run: messages
+	bash scripts/run.sh
+
+services:
+	bash scripts/ensure_services.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=umkm_program.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+pytest: install
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+test: install services messages
+	bash scripts/ensure_system_packages.sh --with-browser
+	$(MAKE) lint migrations-check pytest
+
+clean:
+	rm -rf $(VENV) var staticfiles
+
+# After adding user-facing strings: update catalogues, fill English and the Indonesian dictionaries.
+messages-update: install system-packages
+	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=static --ignore=scripts -v0
+	$(PY) scripts/i18n_fill.py locale/translations/*.json

@@ -1,0 +1,149 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNSPECIFIED = "unspecified", _("Prefer not to say")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_25 = "under_25", _("Under 25")
+    AGE_25_34 = "25_34", _("25–34")
+    AGE_35_44 = "35_44", _("35–44")
+    AGE_45_54 = "45_54", _("45–54")
+    AGE_55_PLUS = "55_plus", _("55 or older")
+
+
+class ParticipantKind(models.TextChoices):
+    UMKM = "umkm", _("UMKM owner")
+    PEMDA = "pemda", _("Local government officer")
+
+
+class BusinessScale(models.TextChoices):
+    # PP 7/2021 annual-sales bands
+    MIKRO = "mikro", _("Micro (sales up to Rp2 billion a year)")
+    KECIL = "kecil", _("Small (sales over Rp2 billion up to Rp15 billion a year)")
+    MENENGAH = "menengah", _("Medium (sales over Rp15 billion up to Rp50 billion a year)")
+
+
+class Sector(models.TextChoices):
+    FOOD = "food", _("Food and beverages")
+    FASHION = "fashion", _("Fashion and textiles")
+    CRAFT = "craft", _("Crafts")
+    AGRICULTURE = "agriculture", _("Agriculture and fisheries")
+    TRADE = "trade", _("Retail and trade")
+    SERVICES = "services", _("Services")
+    TOURISM = "tourism", _("Tourism and hospitality")
+    OTHER = "other", _("Other")
+
+
+class SocialMediaUse(models.TextChoices):
+    NONE = "none", _("Does not use social media")
+    PERSONAL = "personal", _("Personal use only")
+    BUSINESS_PAGE = "business_page", _("Has a business page or account")
+    SELLS_ONLINE = "sells_online", _("Already sells online")
+
+
+class Participant(models.Model):
+    """One person (and their business or agency), registered once and recognised again."""
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices)
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
+    city = models.ForeignKey("cities.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="participants")
+    kind = models.CharField(_("participant type"), max_length=8, choices=ParticipantKind.choices, default=ParticipantKind.UMKM)
+    business_name = models.CharField(_("business name"), max_length=200, blank=True)
+    agency = models.CharField(_("agency"), max_length=200, blank=True)
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices, blank=True)
+    scale = models.CharField(_("business scale"), max_length=10, choices=BusinessScale.choices, blank=True)
+    nib = models.CharField(_("NIB (business identification number)"), max_length=13, blank=True, db_index=True)
+    baseline_social_media = models.CharField(
+        _("social-media use at baseline"), max_length=16, choices=SocialMediaUse.choices, blank=True
+    )
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    whatsapp_opt_in = models.BooleanField(_("agrees to WhatsApp messages"), default=False)
+    is_test = models.BooleanField(_("test data"), default=False, help_text=_("Test records never count toward targets."))
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["full_name"]
+        indexes = [models.Index(fields=["city", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nib="") | models.Q(nib__regex=r"^[0-9]{13}$"), name="participant_nib_13_digits"
+            ),
+            models.CheckConstraint(condition=models.Q(phone="") | models.Q(phone__startswith="+"), name="participant_phone_e164"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+
+class AttendanceStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("No-show")
+
+
+class RegistrationSource(models.TextChoices):
+    TRAINER = "trainer", _("Registered by a trainer")
+    WALK_IN = "walk_in", _("Walk-in")
+    SELF = "self", _("Self-registration")
+    IMPORT = "import", _("Imported list")
+
+
+class Attendance(models.Model):
+    """A participant in a session: registered, attended or no-show. One per participant and session."""
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    session = models.ForeignKey(
+        "sessions_app.TrainingSession", verbose_name=_("session"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=AttendanceStatus.choices, default=AttendanceStatus.REGISTERED)
+    source = models.CharField(_("source"), max_length=10, choices=RegistrationSource.choices, default=RegistrationSource.TRAINER)
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    device = models.CharField(_("device"), max_length=200, blank=True)
+    client_id = models.UUIDField(_("client-generated id"), unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["-registered_at"]
+        indexes = [models.Index(fields=["session", "status"]), models.Index(fields=["status", "checked_in_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "session"], name="attendance_unique_participant_session"),
+            models.CheckConstraint(
+                condition=~models.Q(status="attended") | models.Q(checked_in_at__isnull=False),
+                name="attendance_attended_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} @ {self.session}"

@@ -1,0 +1,48 @@
+import os
+
+import pytest
+
+from users.models import Role
+from users.roles import roles_install, user_set_role
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PASSWORD = "pass-1234-word"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def roles(db):
+    roles_install()
+
+
+@pytest.fixture
+def make_user(roles):
+    """make_user(role, partner=None, **fields) -> a user with that role and group, password PASSWORD."""
+    from tests.factories import UserFactory
+
+    def _make(role: str, partner=None, **fields):
+        user = UserFactory(password=PASSWORD, **fields)
+        return user_set_role(user=user, role=role, partner=partner)
+
+    return _make
+
+
+@pytest.fixture
+def admin_user_(make_user):
+    return make_user(Role.PROGRAMME_ADMIN)

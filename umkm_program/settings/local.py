@@ -1,0 +1,7 @@
+"""Local development and `make run`: debug on, SQLite + filesystem broker unless URLs are set."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])

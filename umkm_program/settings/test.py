@@ -1,0 +1,23 @@
+"""Test settings: PostgreSQL always (the real database), fast hashing, strict templates."""
+
+from .base import *  # noqa: F403
+from .base import TEMPLATES, env
+
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///umkm")}
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = ""
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+# Tests that are about the job system use a real Redis broker and worker.
+CELERY_BROKER_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+ALLOWED_HOSTS = ["*"]
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,17 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+
+from .roles import role_of
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Only users whose role is in `allowed_roles` get the page; others get 403."""
+
+    allowed_roles: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if role_of(request.user) not in self.allowed_roles:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,134 @@
+"""The one place that decides which rows a user may see.
+
+Every page, export and API builds its querysets here, so scoping by role and
+partner is enforced once rather than remembered view by view. Anything not
+explicitly allowed is empty.
+"""
+
+from django.db.models import Q, QuerySet
+
+from cities.models import City, CityTarget, Programme
+from participants.models import Attendance, Participant
+from partners.models import Partner, Trainer
+from sessions_app.models import Roadshow, TrainingSession
+
+from .models import Role, User
+from .roles import role_of
+
+ADMIN = Role.PROGRAMME_ADMIN
+COORDINATOR = Role.PARTNER_COORDINATOR
+TRAINER = Role.TRAINER
+POLICY = Role.POLICY_VIEWER
+KSP = Role.KSP_MONITOR
+
+
+def may_see_personal_data(user: User) -> bool:
+    """KSP monitors never see personal data; policy viewers only when an admin grants it."""
+    role = role_of(user)
+    if role in (ADMIN, COORDINATOR, TRAINER):
+        return True
+    if role == POLICY:
+        return bool(user.can_see_personal_data)
+    return False
+
+
+def _trainer_session_filter(user: User) -> Q:
+    return Q(lead_trainer__user=user) | Q(co_trainers__user=user)
+
+
+def programmes_for(user: User) -> QuerySet[Programme]:
+    return Programme.objects.all() if role_of(user) else Programme.objects.none()
+
+
+def cities_for(user: User) -> QuerySet[City]:
+    return City.objects.all() if role_of(user) else City.objects.none()
+
+
+def city_targets_for(user: User) -> QuerySet[CityTarget]:
+    return CityTarget.objects.all() if role_of(user) else CityTarget.objects.none()
+
+
+def partners_for(user: User) -> QuerySet[Partner]:
+    role = role_of(user)
+    if role in (ADMIN, POLICY, KSP):
+        return Partner.objects.all()
+    if role in (COORDINATOR, TRAINER):
+        return Partner.objects.filter(pk=user.partner_id)
+    return Partner.objects.none()
+
+
+def trainers_for(user: User) -> QuerySet[Trainer]:
+    role = role_of(user)
+    if role in (ADMIN, POLICY):
+        return Trainer.objects.all()
+    if role == COORDINATOR:
+        return Trainer.objects.filter(partner_id=user.partner_id)
+    if role == TRAINER:
+        return Trainer.objects.filter(user=user)
+    return Trainer.objects.none()
+
+
+def roadshows_for(user: User) -> QuerySet[Roadshow]:
+    role = role_of(user)
+    if role in (ADMIN, POLICY, KSP):
+        return Roadshow.objects.all()
+    if role == COORDINATOR:
+        return Roadshow.objects.filter(partner_id=user.partner_id)
+    if role == TRAINER:
+        session_roadshows = TrainingSession.objects.filter(_trainer_session_filter(user)).values("roadshow_id")
+        return Roadshow.objects.filter(pk__in=session_roadshows)
+    return Roadshow.objects.none()
+
+
+def sessions_for(user: User) -> QuerySet[TrainingSession]:
+    role = role_of(user)
+    if role in (ADMIN, POLICY, KSP):
+        return TrainingSession.objects.all()
+    if role == COORDINATOR:
+        return TrainingSession.objects.filter(partner_id=user.partner_id)
+    if role == TRAINER:
+        ids = TrainingSession.objects.filter(_trainer_session_filter(user)).values("pk")
+        return TrainingSession.objects.filter(pk__in=ids)
+    return TrainingSession.objects.none()
+
+
+def attendances_for(user: User) -> QuerySet[Attendance]:
+    role = role_of(user)
+    if not may_see_personal_data(user):
+        return Attendance.objects.none()
+    if role in (ADMIN, POLICY):
+        return Attendance.objects.all()
+    return Attendance.objects.filter(session__in=sessions_for(user).values("pk"))
+
+
+def participants_for(user: User) -> QuerySet[Participant]:
+    role = role_of(user)
+    if not may_see_personal_data(user):
+        return Participant.objects.none()
+    if role in (ADMIN, POLICY):
+        return Participant.objects.all()
+    session_ids = sessions_for(user).values("pk")
+    return Participant.objects.filter(
+        pk__in=Attendance.objects.filter(session__in=session_ids).values("participant_id")
+    ) | Participant.objects.filter(created_by=user)
+
+
+_BY_MODEL = {
+    Programme: programmes_for,
+    City: cities_for,
+    CityTarget: city_targets_for,
+    Partner: partners_for,
+    Trainer: trainers_for,
+    Roadshow: roadshows_for,
+    TrainingSession: sessions_for,
+    Attendance: attendances_for,
+    Participant: participants_for,
+}
+
+
+def scoped(user: User, model) -> QuerySet:
+    """The queryset of `model` that `user` may see."""
+    try:
+        return _BY_MODEL[model](user)
+    except KeyError:
+        raise LookupError(f"No scoping rule for {model.__name__}: add one to users/scoping.py") from None
