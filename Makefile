@@ -48,5 +48,5 @@ clean:
 
 # After adding user-facing strings: update catalogues, fill English and the Indonesian dictionaries.
 messages-update: install system-packages
-	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=static --ignore=scripts -v0
+	$(PY) manage.py makemessages -l id -l en --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=static --ignore=scripts -v0
 	$(PY) scripts/i18n_fill.py locale/translations/*.json

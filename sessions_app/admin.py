@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Roadshow, TrainingSession
+from .models import Roadshow, SessionChange, TrainingSession
 
 
 class TrainingSessionInline(admin.TabularInline):
@@ -29,3 +29,11 @@ class TrainingSessionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     raw_id_fields = ["lead_trainer", "roadshow"]
     filter_horizontal = ["co_trainers"]
+
+
+@admin.register(SessionChange)
+class SessionChangeAdmin(admin.ModelAdmin):
+    list_display = ["session", "kind", "old_starts_at", "new_starts_at", "registrations_affected", "created_at", "notified_at"]
+    list_filter = ["kind"]
+    list_select_related = ["session"]
+    raw_id_fields = ["session", "changed_by"]

@@ -107,3 +107,40 @@ class TrainingSession(models.Model):
 
     def __str__(self):
         return f"{self.title} – {self.city}"
+
+
+class SessionChangeKind(models.TextChoices):
+    CANCELLED = "cancelled", _("Cancelled")
+    MOVED = "moved", _("Moved")
+
+
+class SessionChange(models.Model):
+    """A cancellation or move of a session that had registrations: those people must be told.
+
+    Scheduling writes these; the notifications app turns each into messages and
+    sets `notified_at` once the outbox rows exist.
+    """
+
+    session = models.ForeignKey(TrainingSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("change"), max_length=12, choices=SessionChangeKind.choices)
+    old_starts_at = models.DateTimeField(_("previous start"))
+    old_ends_at = models.DateTimeField(_("previous end"))
+    new_starts_at = models.DateTimeField(_("new start"), null=True, blank=True)
+    new_ends_at = models.DateTimeField(_("new end"), null=True, blank=True)
+    old_venue = models.CharField(_("previous venue"), max_length=255, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    registrations_affected = models.PositiveIntegerField(_("registrations affected"), default=0)
+    changed_by = models.ForeignKey(
+        "users.User", verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("people notified"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session change")
+        verbose_name_plural = _("session changes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["notified_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.session}"

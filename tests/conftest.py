@@ -46,3 +46,13 @@ def make_user(roles):
 @pytest.fixture
 def admin_user_(make_user):
     return make_user(Role.PROGRAMME_ADMIN)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and debounce keys live in the cache; no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

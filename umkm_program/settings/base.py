@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "partners",
     "sessions_app",
     "participants",
+    "progress",
     "core",
 ]
 
