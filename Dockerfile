@@ -1,0 +1,17 @@
+# Production image: gunicorn for web, the same image runs the Celery worker and beat.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=umkm_program.settings.production
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 curl \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir --upgrade pip && mkdir -p umkm_program && touch README.md
+COPY . .
+RUN pip install --no-cache-dir . \
+ && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost python manage.py compilemessages --ignore=.venv -v0 \
+ && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v0
+RUN useradd --create-home app && chown -R app /app
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "umkm_program.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]
