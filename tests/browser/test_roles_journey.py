@@ -60,3 +60,12 @@ def test_home_works_on_a_phone(page, live_server, make_user, login):
     expect(page.get_by_test_id("home-title")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_language_switch_is_reachable_on_a_phone(page, live_server, make_user, login):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(make_user(Role.POLICY_VIEWER))
+
+    page.click("#language-form button[value=en]")
+
+    expect(page.get_by_test_id("home-title")).to_have_text("Policy dashboards")
