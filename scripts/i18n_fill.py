@@ -30,9 +30,11 @@ def main(dictionaries: list[str]) -> int:
     for path in catalogues("en"):
         po = polib.pofile(str(path))
         for entry in po:
+            # English is the source language: its translation is always the msgid itself,
+            # also where msgmerge guessed a fuzzy match from another string.
             if entry.msgid_plural:
                 entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-            elif not entry.msgstr:
+            else:
                 entry.msgstr = entry.msgid
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
@@ -40,9 +42,11 @@ def main(dictionaries: list[str]) -> int:
     for path in catalogues("id"):
         po = polib.pofile(str(path))
         for entry in po:
-            if "fuzzy" in entry.flags and entry.msgid in translations:
+            if "fuzzy" in entry.flags:
+                # A fuzzy guess is another string's translation: never keep it.
                 entry.flags.remove("fuzzy")
                 entry.msgstr = ""
+                entry.msgstr_plural = {}
             if entry.msgid_plural:
                 if not entry.msgstr_plural.get(0) and entry.msgid in translations:
                     entry.msgstr_plural = {0: translations[entry.msgid]}
