@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from partners.models import TotStatus
 from sessions_app.models import RoadshowStatus, SessionChange, SessionChangeKind, SessionStatus, TrainingSession
@@ -21,6 +22,13 @@ from tests.factories import AttendanceFactory, PartnerFactory, TrainerFactory
 from .conftest import WIT, WITA, at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here; the pages' tests cover Indonesian."""
+    with translation.override("en"):
+        yield
 
 
 def make(roadshow, start, hours=3, **kw):
