@@ -31,7 +31,9 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_create(*, email: str, role: str, partner: Partner, invited_by: User, name: str = "", accept_url: str) -> Invitation:
+def invitation_create(
+    *, email: str, role: str, partner: Partner, invited_by: User, name: str = "", accept_url: str
+) -> Invitation:
     """Record an invitation and e-mail its link once the transaction commits.
 
     `accept_url` contains "{token}", replaced with the secret. A new invitation to

@@ -44,7 +44,9 @@ class InvitationListView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        accept_url = self.request.build_absolute_uri(reverse("invitations:invitation-accept", args=["TOKEN"])).replace("TOKEN", "{token}")
+        accept_url = self.request.build_absolute_uri(reverse("invitations:invitation-accept", args=["TOKEN"])).replace(
+            "TOKEN", "{token}"
+        )
         try:
             invitation_create(
                 email=data["email"],
@@ -60,7 +62,9 @@ class InvitationListView(RoleRequiredMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Invitation sent to %(email)s. The link works once, for 7 days.") % {"email": data["email"]})
+        messages.success(
+            self.request, _("Invitation sent to %(email)s. The link works once, for 7 days.") % {"email": data["email"]}
+        )
         return redirect("invitations:invitation-list")
 
 
@@ -73,7 +77,9 @@ class InvitationAcceptView(FormView):
     def dispatch(self, request, *args, **kwargs):
         self.invitation = invitation_for_token(token=kwargs["token"])
         if self.invitation is None:
-            response = self.response_class(request=request, template=["invitations/invitation_invalid.html"], context={}, status=410)
+            response = self.response_class(
+                request=request, template=["invitations/invitation_invalid.html"], context={}, status=410
+            )
             return response
         return super().dispatch(request, *args, **kwargs)
 

@@ -71,7 +71,9 @@ def trainer_update(*, trainer: Trainer, cities=None, **fields) -> Trainer:
 
 def trainer_create(*, user, partner: Partner, tot_status: str = TotStatus.NOT_STARTED, **fields) -> Trainer:
     """The trainer profile of a user; called when an invited trainer accepts. Idempotent per user."""
-    trainer, _created = Trainer.objects.get_or_create(user=user, defaults={"partner": partner, "tot_status": tot_status, **fields})
+    trainer, _created = Trainer.objects.get_or_create(
+        user=user, defaults={"partner": partner, "tot_status": tot_status, **fields}
+    )
     return trainer
 
 

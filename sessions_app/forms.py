@@ -46,7 +46,9 @@ class ScheduleFilterForm(forms.Form):
         self.fields["city"].queryset = cities
         self.fields["partner"].queryset = partners
         for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-select form-select-sm" if isinstance(f, forms.ChoiceField) else "form-control form-control-sm")
+            f.widget.attrs.setdefault(
+                "class", "form-select form-select-sm" if isinstance(f, forms.ChoiceField) else "form-control form-control-sm"
+            )
 
     def clean(self):
         data = super().clean()
@@ -98,8 +100,13 @@ class SessionForm(_CrispyForm):
     start_time = forms.TimeField(label=_("Starts (local time)"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end_time = forms.TimeField(label=_("Ends (local time)"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     capacity = forms.IntegerField(label=_("Capacity"))
-    status = forms.ChoiceField(label=_("Status"), choices=[(SessionStatus.DRAFT, SessionStatus.DRAFT.label), (SessionStatus.SCHEDULED, SessionStatus.SCHEDULED.label)])
-    reason = forms.CharField(label=_("Reason for the change (sent to registered people)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(SessionStatus.DRAFT, SessionStatus.DRAFT.label), (SessionStatus.SCHEDULED, SessionStatus.SCHEDULED.label)],
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change (sent to registered people)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, roadshows=None, session=None, **kwargs):
@@ -107,7 +114,9 @@ class SessionForm(_CrispyForm):
         self.session = session
         if session is None:
             self.fields["roadshow"].queryset = roadshows
-            self.fields["roadshow"].label_from_instance = lambda r: f"{r.city} · {r.partner} · {r.starts_on:%d/%m/%Y}–{r.ends_on:%d/%m/%Y}"
+            self.fields["roadshow"].label_from_instance = lambda r: (
+                f"{r.city} · {r.partner} · {r.starts_on:%d/%m/%Y}–{r.ends_on:%d/%m/%Y}"
+            )
             del self.fields["reason"]
         else:
             del self.fields["roadshow"]
@@ -137,12 +146,19 @@ class SessionForm(_CrispyForm):
         zone = zoneinfo.ZoneInfo(session.city.time_zone)
         start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
         fields = ("title", "audience", "delivery", "modules", "venue", "online_url", "capacity", "status", "version")
-        return {**{f: getattr(session, f) for f in fields}, "date": start.date(), "start_time": start.time(), "end_time": end.time()}
+        return {
+            **{f: getattr(session, f) for f in fields},
+            "date": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+        }
 
 
 class SessionCancelForm(_CrispyForm):
     submit_label = _("Cancel session")
-    reason = forms.CharField(label=_("Reason (sent to registered people)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason (sent to registered people)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -166,4 +182,6 @@ class SessionTrainersForm(_CrispyForm):
         )
         self.fields["lead_trainer"].queryset = offered
         self.fields["co_trainers"].queryset = offered
-        self.fields["lead_trainer"].help_text = _("Only certified trainers of %(partner)s are offered.") % {"partner": session.partner}
+        self.fields["lead_trainer"].help_text = _("Only certified trainers of %(partner)s are offered.") % {
+            "partner": session.partner
+        }

@@ -130,7 +130,8 @@ class ProgrammeOverviewView(RoleRequiredMixin, TemplateView):
         for row in rows:
             row.first_day, row.last_day = selectors.roadshow_span(row.roadshows)
         totals = {
-            key: sum(getattr(r, key) for r in rows) for key in ("umkm_target", "planned", "held", "cancelled", "registered", "attended")
+            key: sum(getattr(r, key) for r in rows)
+            for key in ("umkm_target", "planned", "held", "cancelled", "registered", "attended")
         }
         ctx.update(programmes=programmes, programme=programme, rows=rows, totals=totals)
         return ctx

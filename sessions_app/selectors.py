@@ -76,7 +76,11 @@ def month_calendar(*, user: User, filters: dict, year: int, month: int) -> list[
     """Weeks (Monday first) of the month, each day holding the sessions that start on it in their city's local time."""
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
-    month_filters = {**filters, "date_from": max(first, filters.get("date_from") or first), "date_to": min(last, filters.get("date_to") or last)}
+    month_filters = {
+        **filters,
+        "date_from": max(first, filters.get("date_from") or first),
+        "date_to": min(last, filters.get("date_to") or last),
+    }
     by_day: dict[dt.date, list] = {}
     for session in sessions_for_list(user=user, filters=month_filters):
         session.local_start = local_start(session)
@@ -177,7 +181,9 @@ def programme_overview(*, user: User, programme: Programme) -> list[OverviewRow]
         else:
             row.planned += count
     people = (
-        Attendance.objects.filter(session__in=sessions.values("pk"), participant__is_test=False, participant__merged_into__isnull=True)
+        Attendance.objects.filter(
+            session__in=sessions.values("pk"), participant__is_test=False, participant__merged_into__isnull=True
+        )
         .values("session__city_id")
         .order_by()
         .annotate(
@@ -196,4 +202,3 @@ def roadshow_span(roadshows) -> tuple[dt.date | None, dt.date | None]:
     if not roadshows:
         return None, None
     return min(r.starts_on for r in roadshows), max(r.ends_on for r in roadshows)
-

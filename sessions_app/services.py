@@ -32,7 +32,18 @@ class EditConflict(Exception):
 
 
 # Fields a session edit may change; anything else is not the editor's business.
-SESSION_EDITABLE = ("title", "audience", "delivery", "modules", "venue", "online_url", "starts_at", "ends_at", "capacity", "status")
+SESSION_EDITABLE = (
+    "title",
+    "audience",
+    "delivery",
+    "modules",
+    "venue",
+    "online_url",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "status",
+)
 ROADSHOW_EDITABLE = ("starts_on", "ends_on", "status", "notes")
 
 
@@ -149,7 +160,9 @@ def _bump(model, *, pk: int, expected_version: int, changes: dict) -> None:
 # --- roadshows --------------------------------------------------------------------------------
 
 
-def roadshow_create(*, programme, city, partner, starts_on: dt.date, ends_on: dt.date, notes: str = "", status: str = RoadshowStatus.PLANNED) -> Roadshow:
+def roadshow_create(
+    *, programme, city, partner, starts_on: dt.date, ends_on: dt.date, notes: str = "", status: str = RoadshowStatus.PLANNED
+) -> Roadshow:
     _check_roadshow_dates(programme=programme, starts_on=starts_on, ends_on=ends_on)
     return Roadshow.objects.create(
         programme=programme, city=city, partner=partner, starts_on=starts_on, ends_on=ends_on, notes=notes, status=status
@@ -171,11 +184,20 @@ def roadshow_update(*, roadshow: Roadshow, expected_version: int, **changes) -> 
     zone = zoneinfo.ZoneInfo(locked.city.time_zone)
     live = locked.sessions.exclude(status=SessionStatus.CANCELLED)
     if changes.get("status") == RoadshowStatus.CANCELLED and live.exists():
-        raise ValidationError({"status": _("Cancel this roadshow's sessions first; it still has sessions that are not cancelled.")})
-    outside = [s for s in live.only("starts_at", "ends_at") if not (starts_on <= s.starts_at.astimezone(zone).date() and s.ends_at.astimezone(zone).date() <= ends_on)]
+        raise ValidationError(
+            {"status": _("Cancel this roadshow's sessions first; it still has sessions that are not cancelled.")}
+        )
+    outside = [
+        s
+        for s in live.only("starts_at", "ends_at")
+        if not (starts_on <= s.starts_at.astimezone(zone).date() and s.ends_at.astimezone(zone).date() <= ends_on)
+    ]
     if outside:
         raise ValidationError(
-            {"starts_on": _("%(count)d session(s) of this roadshow would fall outside the new dates; move them first.") % {"count": len(outside)}}
+            {
+                "starts_on": _("%(count)d session(s) of this roadshow would fall outside the new dates; move them first.")
+                % {"count": len(outside)}
+            }
         )
     _bump(Roadshow, pk=locked.pk, expected_version=expected_version, changes=changes)
     locked.refresh_from_db()
@@ -223,14 +245,20 @@ def session_create(
 
 
 def _lock_session(session: TrainingSession, expected_version: int) -> TrainingSession:
-    locked = TrainingSession.objects.select_for_update(of=("self",)).select_related("roadshow__city", "city", "partner").get(pk=session.pk)
+    locked = (
+        TrainingSession.objects.select_for_update(of=("self",))
+        .select_related("roadshow__city", "city", "partner")
+        .get(pk=session.pk)
+    )
     if locked.version != expected_version:
         raise EditConflict(locked.version)
     return locked
 
 
 @transaction.atomic
-def session_update(*, session: TrainingSession, expected_version: int, by: User | None = None, reason: str = "", **changes) -> TrainingSession:
+def session_update(
+    *, session: TrainingSession, expected_version: int, by: User | None = None, reason: str = "", **changes
+) -> TrainingSession:
     """Edit a session. A change of time or venue is a move: refused for completed sessions,
     re-checks the trainers' other bookings, and is recorded for the registered people."""
     unknown = set(changes) - set(SESSION_EDITABLE)
@@ -248,12 +276,16 @@ def session_update(*, session: TrainingSession, expected_version: int, by: User 
         raise ValidationError({"status": _("Use “Cancel session” to cancel, so that registered people are told.")})
     starts_at = changes.get("starts_at", locked.starts_at)
     ends_at = changes.get("ends_at", locked.ends_at)
-    _check_session(roadshow=locked.roadshow, starts_at=starts_at, ends_at=ends_at, capacity=changes.get("capacity", locked.capacity))
+    _check_session(
+        roadshow=locked.roadshow, starts_at=starts_at, ends_at=ends_at, capacity=changes.get("capacity", locked.capacity)
+    )
     moved = {"starts_at", "ends_at", "venue"} & set(changes)
     if {"starts_at", "ends_at"} & set(changes):
         trainers = _lock_trainers(([locked.lead_trainer] if locked.lead_trainer_id else []) + list(locked.co_trainers.all()))
         lead = next((t for t in trainers if t.pk == locked.lead_trainer_id), None)
-        _check_trainers(session=locked, lead=lead, co_trainers=[t for t in trainers if t != lead], starts_at=starts_at, ends_at=ends_at)
+        _check_trainers(
+            session=locked, lead=lead, co_trainers=[t for t in trainers if t != lead], starts_at=starts_at, ends_at=ends_at
+        )
     if moved:
         registered = _registrations(locked)
         if registered:
@@ -275,7 +307,9 @@ def session_update(*, session: TrainingSession, expected_version: int, by: User 
 
 
 @transaction.atomic
-def session_cancel(*, session: TrainingSession, expected_version: int, by: User | None = None, reason: str = "") -> TrainingSession:
+def session_cancel(
+    *, session: TrainingSession, expected_version: int, by: User | None = None, reason: str = ""
+) -> TrainingSession:
     locked = _lock_session(session, expected_version)
     if locked.status == SessionStatus.CANCELLED:
         return locked
@@ -293,7 +327,12 @@ def session_cancel(*, session: TrainingSession, expected_version: int, by: User 
             registrations_affected=registered,
             changed_by=by,
         )
-    _bump(TrainingSession, pk=locked.pk, expected_version=expected_version, changes={"status": SessionStatus.CANCELLED, "updated_at": timezone.now()})
+    _bump(
+        TrainingSession,
+        pk=locked.pk,
+        expected_version=expected_version,
+        changes={"status": SessionStatus.CANCELLED, "updated_at": timezone.now()},
+    )
     locked.refresh_from_db()
     return locked
 
@@ -310,7 +349,12 @@ def session_assign_trainers(
     lead = locked_trainers.get(lead_trainer.pk) if lead_trainer else None
     co = [locked_trainers[t.pk] for t in co_trainers]
     _check_trainers(session=locked, lead=lead, co_trainers=co, starts_at=locked.starts_at, ends_at=locked.ends_at)
-    _bump(TrainingSession, pk=locked.pk, expected_version=expected_version, changes={"lead_trainer": lead, "updated_at": timezone.now()})
+    _bump(
+        TrainingSession,
+        pk=locked.pk,
+        expected_version=expected_version,
+        changes={"lead_trainer": lead, "updated_at": timezone.now()},
+    )
     locked.co_trainers.set(co)
     locked.refresh_from_db()
     return locked

@@ -160,7 +160,9 @@ class SessionObjectMixin:
 
     def get_session(self) -> TrainingSession:
         if not hasattr(self, "_session"):
-            qs = scoped(self.request.user, TrainingSession).select_related("city", "partner", "roadshow", "programme", "lead_trainer__user")
+            qs = scoped(self.request.user, TrainingSession).select_related(
+                "city", "partner", "roadshow", "programme", "lead_trainer__user"
+            )
             self._session = get_object_or_404(qs, pk=self.kwargs["pk"])
         return self._session
 
@@ -286,7 +288,10 @@ class SessionCancelView(RoleRequiredMixin, SessionObjectMixin, FormView):
     def form_valid(self, form):
         try:
             session_cancel(
-                session=self.get_session(), expected_version=form.cleaned_data["version"], by=self.request.user, reason=form.cleaned_data["reason"]
+                session=self.get_session(),
+                expected_version=form.cleaned_data["version"],
+                by=self.request.user,
+                reason=form.cleaned_data["reason"],
             )
         except EditConflict:
             form.add_error(None, CONFLICT)

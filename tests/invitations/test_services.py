@@ -33,7 +33,12 @@ def test_admin_invites_a_coordinator_who_sets_a_password(make_user, django_captu
     assert mail.outbox[0].to == ["koord@example.org"]
     user = invitation_accept(token=token_from_mail(), name="Maria Goreti", password=GOOD_PASSWORD)
 
-    assert (user.email, user.name, user.role, user.partner) == ("koord@example.org", "Maria Goreti", Role.PARTNER_COORDINATOR, partner)
+    assert (user.email, user.name, user.role, user.partner) == (
+        "koord@example.org",
+        "Maria Goreti",
+        Role.PARTNER_COORDINATOR,
+        partner,
+    )
     assert user.check_password(GOOD_PASSWORD)
     assert user.groups.filter(name=Role.PARTNER_COORDINATOR).exists()
     assert not Trainer.objects.filter(user=user).exists()

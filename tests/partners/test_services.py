@@ -42,7 +42,11 @@ def test_trainer_update_sets_tot_and_cities_served():
     trainer = TrainerFactory(tot_status=TotStatus.NOT_STARTED, tot_started_on=None, tot_certified_on=None)
     kupang, ambon = CityFactory(name="Kupang"), CityFactory(name="Ambon")
     trainer_update(
-        trainer=trainer, tot_status=TotStatus.CERTIFIED, tot_started_on=dt.date(2018, 7, 1), tot_certified_on=dt.date(2018, 8, 1), cities=[kupang, ambon]
+        trainer=trainer,
+        tot_status=TotStatus.CERTIFIED,
+        tot_started_on=dt.date(2018, 7, 1),
+        tot_certified_on=dt.date(2018, 8, 1),
+        cities=[kupang, ambon],
     )
     trainer.refresh_from_db()
     assert trainer.tot_status == TotStatus.CERTIFIED

@@ -14,7 +14,9 @@ from .conftest import WITA, at
 pytestmark = pytest.mark.django_db
 
 
-def test_overview_lists_cities_in_roadshow_order_with_counts_against_target(client, make_user, world, django_assert_max_num_queries):
+def test_overview_lists_cities_in_roadshow_order_with_counts_against_target(
+    client, make_user, world, django_assert_max_num_queries
+):
     programme = world["programme"]
     CityTargetFactory(programme=programme, city=world["jayapura"], umkm_target=500, roadshow_order=2)
     CityTargetFactory(programme=programme, city=world["kupang"], umkm_target=800, roadshow_order=1)
@@ -27,7 +29,9 @@ def test_overview_lists_cities_in_roadshow_order_with_counts_against_target(clie
     for _ in range(3):
         AttendanceFactory(session=held, status=AttendanceStatus.ATTENDED, checked_in_at=now)
     AttendanceFactory(session=held)  # registered, did not come
-    AttendanceFactory(session=held, status=AttendanceStatus.ATTENDED, checked_in_at=now, participant=ParticipantFactory(is_test=True))
+    AttendanceFactory(
+        session=held, status=AttendanceStatus.ATTENDED, checked_in_at=now, participant=ParticipantFactory(is_test=True)
+    )
 
     client.force_login(make_user(Role.PROGRAMME_ADMIN))
     with django_assert_max_num_queries(12):
@@ -36,7 +40,14 @@ def test_overview_lists_cities_in_roadshow_order_with_counts_against_target(clie
     rows = response.context["rows"]
     assert [r.city.name for r in rows] == ["Kupang", "Jayapura", "Ambon"]
     kupang = rows[0]
-    assert (kupang.planned, kupang.held, kupang.cancelled, kupang.registered, kupang.attended, kupang.umkm_target) == (1, 1, 1, 4, 3, 800)
+    assert (kupang.planned, kupang.held, kupang.cancelled, kupang.registered, kupang.attended, kupang.umkm_target) == (
+        1,
+        1,
+        1,
+        4,
+        3,
+        800,
+    )
     assert (kupang.first_day, kupang.last_day) == (dt.date(2018, 9, 10), dt.date(2018, 9, 20))
     assert kupang.roadshows[0].partner == world["partner"]
     assert rows[2].roadshows == [] and rows[2].planned == 0

@@ -147,7 +147,9 @@ def test_only_certified_trainers_of_the_sessions_partner(world):
         session_assign_trainers(session=session, expected_version=1, lead_trainer=None, co_trainers=[trainee])
     assert "training of trainers" in errors_of(exc)["co_trainers"][0]
     with pytest.raises(ValidationError) as exc:
-        session_assign_trainers(session=session, expected_version=1, lead_trainer=world["trainer"], co_trainers=[world["trainer"]])
+        session_assign_trainers(
+            session=session, expected_version=1, lead_trainer=world["trainer"], co_trainers=[world["trainer"]]
+        )
     assert "co_trainers" in errors_of(exc)
 
 
@@ -211,7 +213,11 @@ def test_moving_a_session_with_registrations_records_old_and_new_times(world):
 
     change = SessionChange.objects.get()
     assert change.kind == SessionChangeKind.MOVED
-    assert (change.old_starts_at, change.new_starts_at, change.new_ends_at) == (at(WITA, 12, 9), at(WITA, 14, 13), at(WITA, 14, 16))
+    assert (change.old_starts_at, change.new_starts_at, change.new_ends_at) == (
+        at(WITA, 12, 9),
+        at(WITA, 14, 13),
+        at(WITA, 14, 16),
+    )
 
 
 def test_changes_without_registrations_or_without_moving_record_nothing(world):

@@ -21,8 +21,11 @@ def future_world(world):
     year = timezone.now().year + 1
     for key in ("rs_kupang", "rs_jayapura"):
         world[key] = RoadshowFactory(
-            programme=world["programme"], partner=world["partner"], city=world[key].city,
-            starts_on=dt.date(year, 3, 1), ends_on=dt.date(year, 3, 10),
+            programme=world["programme"],
+            partner=world["partner"],
+            city=world[key].city,
+            starts_on=dt.date(year, 3, 1),
+            ends_on=dt.date(year, 3, 10),
         )
     world["programme"].ends_on = dt.date(year, 12, 31)
     world["programme"].save()
@@ -31,8 +34,15 @@ def future_world(world):
 
 def add(roadshow, start, trainer, **kw):
     session = session_create(
-        roadshow=roadshow, title=f"Kelas {roadshow.city}", starts_at=start, ends_at=start + dt.timedelta(hours=3),
-        capacity=30, audience="umkm", delivery="in_person", venue="Aula", **kw,
+        roadshow=roadshow,
+        title=f"Kelas {roadshow.city}",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        capacity=30,
+        audience="umkm",
+        delivery="in_person",
+        venue="Aula",
+        **kw,
     )
     return session_assign_trainers(session=session, expected_version=session.version, lead_trainer=trainer)
 

@@ -62,8 +62,12 @@ def test_list_query_count_does_not_grow_with_rows(client, admin, world, django_a
     def add(n):
         for i in range(n):
             session = TrainingSessionFactory(
-                programme=world["programme"], roadshow=world["rs_kupang"], city=world["kupang"], partner=world["partner"],
-                starts_at=at(WITA, 11, 8) + dt.timedelta(days=i % 8, minutes=i), lead_trainer=TrainerFactory(partner=world["partner"]),
+                programme=world["programme"],
+                roadshow=world["rs_kupang"],
+                city=world["kupang"],
+                partner=world["partner"],
+                starts_at=at(WITA, 11, 8) + dt.timedelta(days=i % 8, minutes=i),
+                lead_trainer=TrainerFactory(partner=world["partner"]),
             )
             session.co_trainers.add(TrainerFactory(partner=world["partner"]))
             AttendanceFactory(session=session)
@@ -105,8 +109,16 @@ def test_create_form_takes_the_city_local_time_and_stores_utc(client, admin, wor
     response = client.post(
         reverse("sessions_app:session-create"),
         {
-            "roadshow": world["rs_jayapura"].pk, "title": "Kelas WhatsApp Business", "audience": "umkm", "delivery": "in_person",
-            "venue": "Aula", "date": "2018-09-12", "start_time": "09:00", "end_time": "12:00", "capacity": 40, "status": "scheduled",
+            "roadshow": world["rs_jayapura"].pk,
+            "title": "Kelas WhatsApp Business",
+            "audience": "umkm",
+            "delivery": "in_person",
+            "venue": "Aula",
+            "date": "2018-09-12",
+            "start_time": "09:00",
+            "end_time": "12:00",
+            "capacity": 40,
+            "status": "scheduled",
         },
     )
     session = TrainingSession.objects.get()
@@ -123,8 +135,15 @@ def test_bad_input_is_shown_next_to_the_field_in_the_users_language(client, admi
     if lang == "en":
         english(client)
     data = {
-        "roadshow": world["rs_kupang"].pk, "title": "X", "audience": "umkm", "delivery": "in_person", "date": "2018-09-12",
-        "start_time": "12:00", "end_time": "09:00", "capacity": 0, "status": "scheduled",
+        "roadshow": world["rs_kupang"].pk,
+        "title": "X",
+        "audience": "umkm",
+        "delivery": "in_person",
+        "date": "2018-09-12",
+        "start_time": "12:00",
+        "end_time": "09:00",
+        "capacity": 0,
+        "status": "scheduled",
     }
     response = client.post(reverse("sessions_app:session-create"), data)
     assert response.status_code == 200
@@ -188,7 +207,8 @@ def test_double_booking_through_the_page_is_refused_with_a_message(client, admin
     kupang, jayapura = two_sessions
     session_assign_trainers(session=kupang, expected_version=kupang.version, lead_trainer=world["trainer"])
     response = client.post(
-        reverse("sessions_app:session-trainers", args=[jayapura.pk]), {"lead_trainer": world["trainer"].pk, "version": jayapura.version}
+        reverse("sessions_app:session-trainers", args=[jayapura.pk]),
+        {"lead_trainer": world["trainer"].pk, "version": jayapura.version},
     )
     assert response.status_code == 200
     assert "sudah dijadwalkan" in response.context["form"].errors["lead_trainer"][0]
@@ -239,14 +259,26 @@ def test_monitoring_roles_cannot_open_the_schedule_pages(client, make_user, role
 def test_roadshow_create_page_then_add_sessions(client, admin, world):
     response = client.post(
         reverse("sessions_app:roadshow-create"),
-        {"programme": world["programme"].pk, "city": world["kupang"].pk, "partner": world["partner"].pk,
-         "starts_on": "2018-10-01", "ends_on": "2018-09-28", "status": "planned"},
+        {
+            "programme": world["programme"].pk,
+            "city": world["kupang"].pk,
+            "partner": world["partner"].pk,
+            "starts_on": "2018-10-01",
+            "ends_on": "2018-09-28",
+            "status": "planned",
+        },
     )
     assert "ends_on" in response.context["form"].errors
     response = client.post(
         reverse("sessions_app:roadshow-create"),
-        {"programme": world["programme"].pk, "city": world["kupang"].pk, "partner": world["partner"].pk,
-         "starts_on": "2018-10-01", "ends_on": "2018-10-05", "status": "planned"},
+        {
+            "programme": world["programme"].pk,
+            "city": world["kupang"].pk,
+            "partner": world["partner"].pk,
+            "starts_on": "2018-10-01",
+            "ends_on": "2018-10-05",
+            "status": "planned",
+        },
     )
     assert response.status_code == 302 and "?roadshow=" in response["Location"]
 
