@@ -27,9 +27,13 @@ class PartnerListView(RoleRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return scoped(self.request.user, Partner).annotate(
-            trainer_count=Count("trainers", distinct=True),
-            certified_count=Count("trainers", filter=Q(trainers__tot_status=TotStatus.CERTIFIED), distinct=True),
+        return (
+            scoped(self.request.user, Partner)
+            .order_by("name")
+            .annotate(
+                trainer_count=Count("trainers", distinct=True),
+                certified_count=Count("trainers", filter=Q(trainers__tot_status=TotStatus.CERTIFIED), distinct=True),
+            )
         )
 
 

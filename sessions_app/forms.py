@@ -32,9 +32,11 @@ class _CrispyForm(forms.Form):
 
 
 class ScheduleFilterForm(forms.Form):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none(), required=False)
-    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), required=False)
-    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), required=False)
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), required=False, empty_label=_("All")
+    )
+    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), required=False, empty_label=_("All"))
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label=_("All"))
     audience = forms.ChoiceField(label=_("Audience"), choices=[("", _("All"))] + list(Audience.choices), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + list(SessionStatus.choices), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
