@@ -289,3 +289,23 @@ def test_roadshow_list_query_count_is_bounded(client, admin, world, django_asser
     with django_assert_max_num_queries(10):
         response = client.get(reverse("sessions_app:roadshow-list"))
     assert len(response.context["roadshows"]) == 22
+
+
+def test_coordinator_cannot_create_a_session_in_another_partners_roadshow(client, make_user, world, other_partner_session):
+    client.force_login(make_user(Role.PARTNER_COORDINATOR, partner=world["partner"]))
+    response = client.post(
+        reverse("sessions_app:session-create"),
+        {
+            "roadshow": other_partner_session.roadshow_id,
+            "title": "Menyusup",
+            "audience": "umkm",
+            "delivery": "in_person",
+            "date": "2018-09-12",
+            "start_time": "09:00",
+            "end_time": "12:00",
+            "capacity": 10,
+            "status": "scheduled",
+        },
+    )
+    assert "roadshow" in response.context["form"].errors
+    assert TrainingSession.objects.filter(title="Menyusup").count() == 0
