@@ -12,8 +12,8 @@ from users.roles import role_of
 from .health import broker_ok, database_ok
 
 ROLE_HOME = {
-    Role.PROGRAMME_ADMIN: "home-admin",
-    Role.PARTNER_COORDINATOR: "home-coordinator",
+    Role.PROGRAMME_ADMIN: "sessions_app:programme-overview",
+    Role.PARTNER_COORDINATOR: "sessions_app:session-list",
     Role.TRAINER: "home-trainer",
     Role.POLICY_VIEWER: "home-policy",
     Role.KSP_MONITOR: "home-ksp",

@@ -5,5 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("schedule/", include("sessions_app.urls")),
+    path("partners/", include("partners.urls")),
+    path("invitations/", include("invitations.urls")),
     path("", include("core.urls")),
 ]

@@ -8,6 +8,7 @@ explicitly allowed is empty.
 from django.db.models import Q, QuerySet
 
 from cities.models import City, CityTarget, Programme
+from invitations.models import Invitation
 from participants.models import Attendance, Participant
 from partners.models import Partner, Trainer
 from sessions_app.models import Roadshow, TrainingSession
@@ -113,6 +114,15 @@ def participants_for(user: User) -> QuerySet[Participant]:
     ) | Participant.objects.filter(created_by=user)
 
 
+def invitations_for(user: User) -> QuerySet[Invitation]:
+    role = role_of(user)
+    if role == ADMIN:
+        return Invitation.objects.all()
+    if role == COORDINATOR:
+        return Invitation.objects.filter(partner_id=user.partner_id, role=TRAINER)
+    return Invitation.objects.none()
+
+
 _BY_MODEL = {
     Programme: programmes_for,
     City: cities_for,
@@ -123,6 +133,7 @@ _BY_MODEL = {
     TrainingSession: sessions_for,
     Attendance: attendances_for,
     Participant: participants_for,
+    Invitation: invitations_for,
 }
 
 

@@ -9,8 +9,8 @@ from users.models import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HOMES = {
-    Role.PROGRAMME_ADMIN: ("/home/admin/", "Administrasi program"),
-    Role.PARTNER_COORDINATOR: ("/home/coordinator/", "Koordinasi mitra"),
+    Role.PROGRAMME_ADMIN: ("/schedule/overview/", "Ikhtisar program"),
+    Role.PARTNER_COORDINATOR: ("/schedule/", "Jadwal roadshow"),
     Role.TRAINER: ("/home/trainer/", "Sesi pelatihan saya"),
     Role.POLICY_VIEWER: ("/home/policy/", "Dasbor kebijakan"),
     Role.KSP_MONITOR: ("/home/ksp/", "Pemantauan KSP"),

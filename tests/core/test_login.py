@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "home"),
     [
-        (Role.PROGRAMME_ADMIN, "/home/admin/"),
-        (Role.PARTNER_COORDINATOR, "/home/coordinator/"),
+        (Role.PROGRAMME_ADMIN, "/schedule/overview/"),
+        (Role.PARTNER_COORDINATOR, "/schedule/"),
         (Role.TRAINER, "/home/trainer/"),
         (Role.POLICY_VIEWER, "/home/policy/"),
         (Role.KSP_MONITOR, "/home/ksp/"),

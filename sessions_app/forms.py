@@ -1,0 +1,189 @@
+import datetime as dt
+import zoneinfo
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import City, Programme
+from partners.models import Partner, TotStatus, Trainer
+
+from .models import Audience, Delivery, Roadshow, RoadshowStatus, SessionStatus
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the matching field, or at the top when the form lacks it."""
+    if hasattr(error, "error_dict"):
+        for key, messages in error.message_dict.items():
+            form.add_error(key if key in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class _CrispyForm(forms.Form):
+    submit_label = _("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class ScheduleFilterForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), required=False, empty_label=_("All")
+    )
+    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), required=False, empty_label=_("All"))
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label=_("All"))
+    audience = forms.ChoiceField(label=_("Audience"), choices=[("", _("All"))] + list(Audience.choices), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + list(SessionStatus.choices), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, programmes, cities, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["city"].queryset = cities
+        self.fields["partner"].queryset = partners
+        for f in self.fields.values():
+            f.widget.attrs.setdefault(
+                "class", "form-select form-select-sm" if isinstance(f, forms.ChoiceField) else "form-control form-control-sm"
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("“To” must be on or after “From”."))
+        return data
+
+    def filters(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v} if self.is_valid() else {}
+
+
+class RoadshowForm(_CrispyForm):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none())
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
+    starts_on = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("Status"), choices=RoadshowStatus.choices, initial=RoadshowStatus.PLANNED)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, programmes, cities, partners, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["city"].queryset = cities
+        self.fields["partner"].queryset = partners
+        if editing:
+            for name in ("programme", "city", "partner"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The end date must be on or after the start date."))
+        return data
+
+
+class SessionForm(_CrispyForm):
+    """Date and times are the city's local time; clean() turns them into aware datetimes."""
+
+    roadshow = forms.ModelChoiceField(label=_("Roadshow"), queryset=Roadshow.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    delivery = forms.ChoiceField(label=_("Delivery"), choices=Delivery.choices)
+    modules = forms.CharField(label=_("Modules covered"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    venue = forms.CharField(label=_("Venue"), max_length=255, required=False)
+    online_url = forms.URLField(label=_("Online meeting link"), required=False)
+    date = forms.DateField(label=_("Date (city's local date)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=_("Starts (local time)"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(label=_("Ends (local time)"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    capacity = forms.IntegerField(label=_("Capacity"))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(SessionStatus.DRAFT, SessionStatus.DRAFT.label), (SessionStatus.SCHEDULED, SessionStatus.SCHEDULED.label)],
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change (sent to registered people)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, roadshows=None, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        if session is None:
+            self.fields["roadshow"].queryset = roadshows
+            self.fields["roadshow"].label_from_instance = lambda r: (
+                f"{r.city} · {r.partner} · {r.starts_on:%d/%m/%Y}–{r.ends_on:%d/%m/%Y}"
+            )
+            del self.fields["reason"]
+        else:
+            del self.fields["roadshow"]
+            statuses = [SessionStatus.DRAFT, SessionStatus.SCHEDULED, SessionStatus.IN_PROGRESS, SessionStatus.COMPLETED]
+            self.fields["status"].choices = [(s, s.label) for s in statuses]
+            zone = session.city.zone_label
+            for name in ("start_time", "end_time"):
+                self.fields[name].label = f"{self.fields[name].label} ({zone})"
+
+    def city(self):
+        if self.session is not None:
+            return self.session.city
+        roadshow = self.cleaned_data.get("roadshow")
+        return roadshow.city if roadshow else None
+
+    def clean(self):
+        data = super().clean()
+        city = self.city()
+        if city and data.get("date") and data.get("start_time") and data.get("end_time"):
+            zone = zoneinfo.ZoneInfo(city.time_zone)
+            data["starts_at"] = dt.datetime.combine(data["date"], data["start_time"], tzinfo=zone)
+            data["ends_at"] = dt.datetime.combine(data["date"], data["end_time"], tzinfo=zone)
+        return data
+
+    @staticmethod
+    def initial_for(session) -> dict:
+        zone = zoneinfo.ZoneInfo(session.city.time_zone)
+        start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+        fields = ("title", "audience", "delivery", "modules", "venue", "online_url", "capacity", "status", "version")
+        return {
+            **{f: getattr(session, f) for f in fields},
+            "date": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+        }
+
+
+class SessionCancelForm(_CrispyForm):
+    submit_label = _("Cancel session")
+    reason = forms.CharField(
+        label=_("Reason (sent to registered people)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.inputs[0].field_classes = "btn btn-danger"
+
+
+class SessionTrainersForm(_CrispyForm):
+    lead_trainer = forms.ModelChoiceField(label=_("Lead trainer"), queryset=Trainer.objects.none(), required=False)
+    co_trainers = forms.ModelMultipleChoiceField(
+        label=_("Co-trainers"), queryset=Trainer.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = (
+            Trainer.objects.filter(partner_id=session.partner_id, tot_status=TotStatus.CERTIFIED, is_active=True)
+            .select_related("user")
+            .order_by("user__name")
+        )
+        self.fields["lead_trainer"].queryset = offered
+        self.fields["co_trainers"].queryset = offered
+        self.fields["lead_trainer"].help_text = _("Only certified trainers of %(partner)s are offered.") % {
+            "partner": session.partner
+        }

@@ -1,0 +1,137 @@
+"""Roadshow pages and the admin's programme overview."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, ListView, TemplateView
+
+from cities.models import City, Programme
+from partners.models import Partner
+from users.mixins import RoleRequiredMixin
+from users.models import Role
+from users.scoping import scoped
+
+from . import selectors
+from .forms import RoadshowForm, add_service_errors
+from .models import Roadshow
+from .services import EditConflict, roadshow_create, roadshow_update
+from .views import STAFF, ScheduleFilterMixin
+
+ROADSHOW_CONFLICT = gettext_lazy(
+    "Someone else changed this roadshow since you opened it; your changes were not saved. Check the current values and try again."
+)
+
+
+class RoadshowListView(RoleRequiredMixin, ScheduleFilterMixin, ListView):
+    allowed_roles = STAFF
+    template_name = "sessions_app/roadshow_list.html"
+    context_object_name = "roadshows"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.roadshows_for_list(user=self.request.user, filters=self.filters())
+
+
+class RoadshowFormMixin:
+    form_class = RoadshowForm
+    template_name = "sessions_app/roadshow_form.html"
+    editing = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        user = self.request.user
+        kwargs.update(
+            programmes=scoped(user, Programme),
+            cities=scoped(user, City),
+            partners=scoped(user, Partner).filter(is_active=True),
+            editing=self.editing,
+        )
+        return kwargs
+
+
+class RoadshowCreateView(RoleRequiredMixin, RoadshowFormMixin, FormView):
+    allowed_roles = STAFF
+
+    def get_initial(self):
+        programme = scoped(self.request.user, Programme).first()
+        return {"programme": programme, "partner": self.request.user.partner} if programme else {}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            roadshow = roadshow_create(
+                programme=data["programme"],
+                city=data["city"],
+                partner=data["partner"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                status=data["status"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Roadshow in %(city)s created. Now add its sessions.") % {"city": roadshow.city})
+        return redirect(reverse("sessions_app:session-create") + f"?roadshow={roadshow.pk}")
+
+
+class RoadshowUpdateView(RoleRequiredMixin, RoadshowFormMixin, FormView):
+    allowed_roles = STAFF
+    editing = True
+
+    def get_roadshow(self) -> Roadshow:
+        if not hasattr(self, "_roadshow"):
+            qs = scoped(self.request.user, Roadshow).select_related("city", "partner", "programme")
+            self._roadshow = get_object_or_404(qs, pk=self.kwargs["pk"])
+        return self._roadshow
+
+    def get_initial(self):
+        r = self.get_roadshow()
+        return {"starts_on": r.starts_on, "ends_on": r.ends_on, "status": r.status, "notes": r.notes, "version": r.version}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["roadshow"] = self.get_roadshow()
+        return ctx
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            roadshow_update(
+                roadshow=self.get_roadshow(),
+                expected_version=data["version"] or 0,
+                **{k: data[k] for k in ("starts_on", "ends_on", "status", "notes")},
+            )
+        except EditConflict:
+            form.add_error(None, ROADSHOW_CONFLICT)
+            return self.form_invalid(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Roadshow saved."))
+        return redirect("sessions_app:roadshow-list")
+
+
+class ProgrammeOverviewView(RoleRequiredMixin, TemplateView):
+    """The admin's landing page: every city of a programme, in roadshow order, against its target."""
+
+    allowed_roles = (Role.PROGRAMME_ADMIN,)
+    template_name = "sessions_app/programme_overview.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        programmes = list(scoped(self.request.user, Programme))
+        chosen = self.request.GET.get("programme")
+        programme = next((p for p in programmes if str(p.pk) == chosen), programmes[0] if programmes else None)
+        rows = selectors.programme_overview(user=self.request.user, programme=programme) if programme else []
+        for row in rows:
+            row.first_day, row.last_day = selectors.roadshow_span(row.roadshows)
+        totals = {
+            key: sum(getattr(r, key) for r in rows)
+            for key in ("umkm_target", "planned", "held", "cancelled", "registered", "attended")
+        }
+        ctx.update(programmes=programmes, programme=programme, rows=rows, totals=totals)
+        return ctx

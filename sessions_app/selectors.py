@@ -1,0 +1,204 @@
+"""Reads for the schedule pages: always start from users/scoping.py, never from Model.objects."""
+
+import calendar
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from cities.models import CityTarget, Programme, TimeZone
+from participants.models import Attendance, AttendanceStatus
+from users.models import User
+from users.scoping import scoped
+
+from .models import Roadshow, SessionStatus, TrainingSession
+
+FILTER_KEYS = ("programme", "city", "partner", "audience", "status", "date_from", "date_to")
+
+
+def local_start(session: TrainingSession) -> dt.datetime:
+    return session.starts_at.astimezone(zoneinfo.ZoneInfo(session.city.time_zone))
+
+
+def local_end(session: TrainingSession) -> dt.datetime:
+    return session.ends_at.astimezone(zoneinfo.ZoneInfo(session.city.time_zone))
+
+
+def sessions_filtered(*, user: User, filters: dict) -> QuerySet[TrainingSession]:
+    """The user's sessions narrowed by the list filters; date bounds are the city's local dates."""
+    qs = scoped(user, TrainingSession)
+    if filters.get("programme"):
+        qs = qs.filter(programme=filters["programme"])
+    if filters.get("city"):
+        qs = qs.filter(city=filters["city"])
+    if filters.get("partner"):
+        qs = qs.filter(partner=filters["partner"])
+    if filters.get("audience"):
+        qs = qs.filter(audience=filters["audience"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    zone_q_from, zone_q_to = Q(), Q()
+    for tz in TimeZone.values:
+        zone = zoneinfo.ZoneInfo(tz)
+        if filters.get("date_from"):
+            start = dt.datetime.combine(filters["date_from"], dt.time(), tzinfo=zone)
+            zone_q_from |= Q(city__time_zone=tz, starts_at__gte=start)
+        if filters.get("date_to"):
+            end = dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+            zone_q_to |= Q(city__time_zone=tz, starts_at__lt=end)
+    if filters.get("date_from"):
+        qs = qs.filter(zone_q_from)
+    if filters.get("date_to"):
+        qs = qs.filter(zone_q_to)
+    return qs
+
+
+def sessions_for_list(*, user: User, filters: dict) -> QuerySet[TrainingSession]:
+    return (
+        sessions_filtered(user=user, filters=filters)
+        .select_related("city", "partner", "roadshow", "lead_trainer__user")
+        .prefetch_related("co_trainers__user")
+        .annotate(registered=Count("attendances", distinct=True))
+        .order_by("starts_at", "pk")
+    )
+
+
+@dataclass
+class CalendarDay:
+    date: dt.date
+    in_month: bool
+    sessions: list = field(default_factory=list)
+
+
+def month_calendar(*, user: User, filters: dict, year: int, month: int) -> list[list[CalendarDay]]:
+    """Weeks (Monday first) of the month, each day holding the sessions that start on it in their city's local time."""
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    month_filters = {
+        **filters,
+        "date_from": max(first, filters.get("date_from") or first),
+        "date_to": min(last, filters.get("date_to") or last),
+    }
+    by_day: dict[dt.date, list] = {}
+    for session in sessions_for_list(user=user, filters=month_filters):
+        session.local_start = local_start(session)
+        session.local_end = local_end(session)
+        by_day.setdefault(session.local_start.date(), []).append(session)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append([CalendarDay(date=d, in_month=d.month == month, sessions=by_day.get(d, [])) for d in week])
+    return weeks
+
+
+def roadshows_for_list(*, user: User, filters: dict) -> QuerySet[Roadshow]:
+    qs = scoped(user, Roadshow).select_related("programme", "city", "partner")
+    for key in ("programme", "city", "partner"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("date_from"):
+        qs = qs.filter(ends_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(starts_on__lte=filters["date_to"])
+    return qs.annotate(
+        session_count=Count("sessions", filter=~Q(sessions__status=SessionStatus.CANCELLED), distinct=True)
+    ).order_by("starts_on", "city__name")
+
+
+def sessions_upcoming_for_trainer(*, user: User) -> QuerySet[TrainingSession]:
+    """The trainer's own sessions that have not ended yet, soonest first."""
+    return (
+        scoped(user, TrainingSession)
+        .filter(Q(lead_trainer__user=user) | Q(co_trainers__user=user), ends_at__gte=timezone.now())
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("city", "partner", "lead_trainer__user")
+        .prefetch_related("co_trainers__user")
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+def sessions_for_feed(*, trainer) -> QuerySet[TrainingSession]:
+    """Everything a trainer's calendar feed lists: their sessions from 30 days ago on, cancelled ones included
+    (so phones remove them)."""
+    since = timezone.now() - dt.timedelta(days=30)
+    return (
+        TrainingSession.objects.filter(Q(lead_trainer=trainer) | Q(co_trainers=trainer), ends_at__gte=since)
+        .select_related("city", "partner")
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+@dataclass
+class OverviewRow:
+    city: object
+    order: int
+    umkm_target: int
+    roadshows: list = field(default_factory=list)
+    planned: int = 0
+    held: int = 0
+    cancelled: int = 0
+    registered: int = 0
+    attended: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.attended / self.umkm_target) if self.umkm_target else 0
+
+
+def programme_overview(*, user: User, programme: Programme) -> list[OverviewRow]:
+    """Cities in roadshow order with their roadshows, session counts by state and people counts against target.
+
+    Four grouped queries whatever the number of cities, sessions or participants.
+    """
+    rows: dict[int, OverviewRow] = {}
+    targets = scoped(user, CityTarget).filter(programme=programme).select_related("city").order_by("roadshow_order", "city__name")
+    for target in targets:
+        rows[target.city_id] = OverviewRow(city=target.city, order=target.roadshow_order, umkm_target=target.umkm_target)
+    roadshows = (
+        scoped(user, Roadshow)
+        .filter(programme=programme)
+        .exclude(status="cancelled")
+        .select_related("city", "partner")
+        .order_by("starts_on")
+    )
+    for roadshow in roadshows:
+        row = rows.get(roadshow.city_id)
+        if row is None:
+            row = rows[roadshow.city_id] = OverviewRow(city=roadshow.city, order=10_000, umkm_target=0)
+        row.roadshows.append(roadshow)
+    sessions = scoped(user, TrainingSession).filter(programme=programme)
+    for city_id, status, count in sessions.values_list("city_id", "status").annotate(n=Count("pk")).order_by():
+        row = rows.get(city_id)
+        if row is None:
+            continue
+        if status == SessionStatus.CANCELLED:
+            row.cancelled += count
+        elif status == SessionStatus.COMPLETED:
+            row.held += count
+        else:
+            row.planned += count
+    people = (
+        Attendance.objects.filter(
+            session__in=sessions.values("pk"), participant__is_test=False, participant__merged_into__isnull=True
+        )
+        .values("session__city_id")
+        .order_by()
+        .annotate(
+            registered=Count("participant_id", distinct=True),
+            attended=Count("participant_id", filter=Q(status=AttendanceStatus.ATTENDED, session__audience="umkm"), distinct=True),
+        )
+    )
+    for item in people:
+        row = rows.get(item["session__city_id"])
+        if row is not None:
+            row.registered, row.attended = item["registered"], item["attended"]
+    return sorted(rows.values(), key=lambda r: (r.order, r.city.name))
+
+
+def roadshow_span(roadshows) -> tuple[dt.date | None, dt.date | None]:
+    if not roadshows:
+        return None, None
+    return min(r.starts_on for r in roadshows), max(r.ends_on for r in roadshows)

@@ -1,0 +1,336 @@
+"""The schedule pages of admins and coordinators: sessions (list, calendar, CSV, create, edit, cancel, trainers)."""
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from cities.models import City, Programme
+from partners.models import Partner
+from users.mixins import RoleRequiredMixin
+from users.models import Role
+from users.roles import role_of
+from users.scoping import scoped
+
+from . import selectors
+from .forms import ScheduleFilterForm, SessionCancelForm, SessionForm, SessionTrainersForm, add_service_errors
+from .models import Roadshow, RoadshowStatus, SessionStatus, TrainingSession
+from .services import EditConflict, session_assign_trainers, session_cancel, session_create, session_update
+
+STAFF = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR)
+CONFLICT = gettext_lazy(
+    "Someone else changed this session since you opened it; your changes were not saved. "
+    "The form now shows their version: check it and make your change again."
+)
+
+
+class ScheduleFilterMixin:
+    def filter_form(self) -> ScheduleFilterForm:
+        if not hasattr(self, "_filter_form"):
+            user = self.request.user
+            self._filter_form = ScheduleFilterForm(
+                self.request.GET or None,
+                programmes=scoped(user, Programme),
+                cities=scoped(user, City),
+                partners=scoped(user, Partner),
+            )
+        return self._filter_form
+
+    def filters(self) -> dict:
+        return self.filter_form().filters()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("month", None)
+        ctx.update(filter_form=self.filter_form(), filter_query=query.urlencode())
+        return ctx
+
+
+class SessionListView(RoleRequiredMixin, ScheduleFilterMixin, ListView):
+    allowed_roles = STAFF
+    template_name = "sessions_app/session_list.html"
+    context_object_name = "sessions"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.sessions_for_list(user=self.request.user, filters=self.filters())
+
+
+class SessionCalendarView(RoleRequiredMixin, ScheduleFilterMixin, TemplateView):
+    allowed_roles = STAFF
+    template_name = "sessions_app/session_calendar.html"
+
+    def month(self) -> dt.date:
+        raw = self.request.GET.get("month", "")
+        try:
+            return dt.datetime.strptime(raw, "%Y-%m").date()
+        except ValueError:
+            start = self.filters().get("date_from") or timezone.localdate()
+            return start.replace(day=1)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        month = self.month()
+        prev_month = (month - dt.timedelta(days=1)).replace(day=1)
+        next_month = (month + dt.timedelta(days=32)).replace(day=1)
+        ctx.update(
+            month=month,
+            prev_month=prev_month.strftime("%Y-%m"),
+            next_month=next_month.strftime("%Y-%m"),
+            weeks=selectors.month_calendar(user=self.request.user, filters=self.filters(), year=month.year, month=month.month),
+        )
+        return ctx
+
+
+class SessionExportView(RoleRequiredMixin, ScheduleFilterMixin, View):
+    """The filtered schedule as CSV, times in each city's local zone plus UTC."""
+
+    allowed_roles = STAFF
+
+    def get(self, request):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="schedule.csv"'
+        response.write("\ufeff")  # so spreadsheet programs read UTF-8
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                _("Session ID"),
+                _("Programme"),
+                _("City"),
+                _("Partner"),
+                _("Title"),
+                _("Audience"),
+                _("Delivery"),
+                _("Status"),
+                _("Local date"),
+                _("Local start"),
+                _("Local end"),
+                _("Time zone"),
+                _("Start (UTC)"),
+                _("End (UTC)"),
+                _("Venue"),
+                _("Capacity"),
+                _("Registered"),
+                _("Lead trainer"),
+                _("Co-trainers"),
+            ]
+        )
+        sessions = selectors.sessions_for_list(user=request.user, filters=self.filters()).select_related("programme")
+        for s in sessions:
+            start, end = selectors.local_start(s), selectors.local_end(s)
+            writer.writerow(
+                [
+                    s.pk,
+                    s.programme.name,
+                    s.city.name,
+                    s.partner.name,
+                    s.title,
+                    s.get_audience_display(),
+                    s.get_delivery_display(),
+                    s.get_status_display(),
+                    start.date().isoformat(),
+                    start.strftime("%H:%M"),
+                    end.strftime("%H:%M"),
+                    s.city.zone_label,
+                    s.starts_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ"),
+                    s.ends_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ"),
+                    s.venue,
+                    s.capacity,
+                    s.registered,
+                    str(s.lead_trainer) if s.lead_trainer else "",
+                    "; ".join(str(t) for t in s.co_trainers.all()),
+                ]
+            )
+        return response
+
+
+class SessionObjectMixin:
+    """The session comes from the user's scoped queryset: another partner's session is a 404."""
+
+    def get_session(self) -> TrainingSession:
+        if not hasattr(self, "_session"):
+            qs = scoped(self.request.user, TrainingSession).select_related(
+                "city", "partner", "roadshow", "programme", "lead_trainer__user"
+            )
+            self._session = get_object_or_404(qs, pk=self.kwargs["pk"])
+        return self._session
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["session"] = self.get_session()
+        return ctx
+
+    def get_success_url(self):
+        return reverse("sessions_app:session-detail", args=[self.get_session().pk])
+
+
+class SessionDetailView(RoleRequiredMixin, SessionObjectMixin, DetailView):
+    allowed_roles = (*STAFF, Role.TRAINER)
+    template_name = "sessions_app/session_detail.html"
+    context_object_name = "session"
+
+    def get_object(self, queryset=None):
+        return self.get_session()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        session = self.object
+        ctx.update(
+            co_trainers=list(session.co_trainers.select_related("user")),
+            registered=session.attendances.count(),
+            changes=list(session.changes.all()[:20]),
+            can_manage=role_of(self.request.user) in STAFF,
+            editable=session.status not in (SessionStatus.COMPLETED, SessionStatus.CANCELLED),
+        )
+        return ctx
+
+
+class SessionCreateView(RoleRequiredMixin, FormView):
+    allowed_roles = STAFF
+    template_name = "sessions_app/session_form.html"
+    form_class = SessionForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["roadshows"] = (
+            scoped(self.request.user, Roadshow).exclude(status=RoadshowStatus.CANCELLED).select_related("city", "partner")
+        )
+        return kwargs
+
+    def get_initial(self):
+        return {"roadshow": self.request.GET.get("roadshow"), "capacity": 30, "status": SessionStatus.SCHEDULED}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            session = session_create(
+                roadshow=data["roadshow"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                capacity=data["capacity"],
+                audience=data["audience"],
+                delivery=data["delivery"],
+                venue=data["venue"],
+                online_url=data["online_url"],
+                modules=data["modules"],
+                status=data["status"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Session “%(title)s” created.") % {"title": session.title})
+        return redirect("sessions_app:session-detail", session.pk)
+
+
+class SessionUpdateView(RoleRequiredMixin, SessionObjectMixin, FormView):
+    """Edit or move a session; a save over someone else's newer save is refused, not merged silently."""
+
+    allowed_roles = STAFF
+    template_name = "sessions_app/session_form.html"
+    form_class = SessionForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["session"] = self.get_session()
+        return kwargs
+
+    def get_initial(self):
+        return SessionForm.initial_for(self.get_session())
+
+    def form_valid(self, form):
+        session = self.get_session()
+        data = form.cleaned_data
+        fields = ("title", "audience", "delivery", "modules", "venue", "online_url", "starts_at", "ends_at", "capacity", "status")
+        try:
+            session_update(
+                session=session,
+                expected_version=data["version"] or 0,
+                by=self.request.user,
+                reason=data.get("reason", ""),
+                **{f: data[f] for f in fields},
+            )
+        except EditConflict:
+            session.refresh_from_db()
+            fresh = SessionForm(initial=SessionForm.initial_for(session), session=session)
+            return self.render_to_response(self.get_context_data(form=fresh, conflict=CONFLICT), status=409)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Session saved."))
+        return redirect(self.get_success_url())
+
+
+class SessionCancelView(RoleRequiredMixin, SessionObjectMixin, FormView):
+    allowed_roles = STAFF
+    template_name = "sessions_app/session_cancel.html"
+    form_class = SessionCancelForm
+
+    def get_initial(self):
+        return {"version": self.get_session().version}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["registered"] = self.get_session().attendances.count()
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            session_cancel(
+                session=self.get_session(),
+                expected_version=form.cleaned_data["version"],
+                by=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except EditConflict:
+            form.add_error(None, CONFLICT)
+            return self.form_invalid(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Session cancelled."))
+        return redirect(self.get_success_url())
+
+
+class SessionTrainersView(RoleRequiredMixin, SessionObjectMixin, FormView):
+    allowed_roles = STAFF
+    template_name = "sessions_app/session_trainers.html"
+    form_class = SessionTrainersForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["session"] = self.get_session()
+        return kwargs
+
+    def get_initial(self):
+        session = self.get_session()
+        return {"lead_trainer": session.lead_trainer, "co_trainers": list(session.co_trainers.all()), "version": session.version}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            session_assign_trainers(
+                session=self.get_session(),
+                expected_version=data["version"],
+                lead_trainer=data["lead_trainer"],
+                co_trainers=list(data["co_trainers"]),
+            )
+        except EditConflict:
+            form.add_error(None, CONFLICT)
+            return self.form_invalid(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Trainers saved."))
+        return redirect(self.get_success_url())
