@@ -42,6 +42,7 @@ DEMO_LOGINS = [
     ("ksp@example.org", "Pemantau KSP", Role.KSP_MONITOR),
 ]
 CONSENT_VERSION = "2018-08-v1"
+CURRENT_PROGRAMME_NAME = "LAJU DIGITAL – kelas lanjutan (demo)"
 SESSION_CAPACITY = 70
 BATCH = 5_000
 
@@ -187,10 +188,24 @@ class DemoBuilder:
         return ["Memulai bisnis di Facebook", "Instagram untuk UMKM", "WhatsApp Business dan iklan"][n % 3]
 
     def _current_sessions(self, partner: Partner, team: list[Trainer]) -> list[TrainingSession]:
-        """A roadshow around today for the demo partner, so the demo trainer has live sessions."""
+        """A follow-up class series around today, so the demo trainer has live sessions.
+
+        The 2018 programme's dates are history, so these belong to a small programme
+        of their own rather than stretching the 2018 one.
+        """
         city = City.objects.get(name="Makassar")
+        current = Programme.objects.create(
+            name=CURRENT_PROGRAMME_NAME,
+            slug="demo-kelas-lanjutan",
+            description="Demo: follow-up classes around today, for trying the trainer's flow.",
+            starts_on=self.today - dt.timedelta(days=30),
+            ends_on=self.today + dt.timedelta(days=90),
+            umkm_target=200,
+            pemda_target=20,
+        )
+        CityTarget.objects.create(programme=current, city=city, umkm_target=200, pemda_target=20, roadshow_order=1)
         roadshow = Roadshow.objects.create(
-            programme=self.programme,
+            programme=current,
             city=city,
             partner=partner,
             starts_on=self.today - dt.timedelta(days=3),
@@ -210,7 +225,7 @@ class DemoBuilder:
             begins = _local(city, self.today + dt.timedelta(days=offset), hour)
             sessions.append(
                 TrainingSession(
-                    programme=self.programme,
+                    programme=current,
                     roadshow=roadshow,
                     city=city,
                     partner=partner,
@@ -219,7 +234,7 @@ class DemoBuilder:
                     venue=f"Hotel Santika {city.name}",
                     starts_at=begins,
                     ends_at=begins + dt.timedelta(hours=3),
-                    capacity=40,
+                    capacity=SESSION_CAPACITY,
                     status=SessionStatus.SCHEDULED,
                     lead_trainer=demo_trainer if offset >= -1 else team[0],
                 )
