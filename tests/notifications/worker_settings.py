@@ -1,0 +1,9 @@
+"""Settings of the real Celery worker started by the job-system tests: the test settings,
+not eager, consuming and producing on the test's own queue (xdist workers share Redis)."""
+
+import os
+
+from umkm_program.settings.test import *  # noqa: F403
+
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_DEFAULT_QUEUE = os.environ["TEST_CELERY_QUEUE"]
