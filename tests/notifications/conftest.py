@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class FakeProvider:
     """Answers like a WhatsApp Cloud API endpoint that honours Idempotency-Key.
 
-    `script` lists how to answer the next requests: "ok", "500", "429", "timeout",
+    `script` lists how to answer the next requests: "ok", "400", "500", "429", "timeout",
     or "hold" (deliver, then wait for `release` before answering, so the client can be
     killed between the provider's delivery and its own bookkeeping).
     """
@@ -49,6 +49,8 @@ class FakeProvider:
                     behaviour = provider.script.pop(0) if provider.script else "ok"
                 if behaviour == "500":
                     return self._answer(500, {"error": {"message": "internal error"}})
+                if behaviour == "400":
+                    return self._answer(400, {"error": {"message": "invalid template parameter"}})
                 if behaviour == "429":
                     return self._answer(429, {"error": {"message": "too many requests"}}, {"Retry-After": "120"})
                 if behaviour == "timeout":
@@ -144,7 +146,15 @@ def start_worker(celery_queue, fake_provider, tmp_path):
         log = tmp_path / f"worker-{len(processes)}.log"
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "umkm_program", "worker", "-P", "solo", "-Q", celery_queue]
-            + ["--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "info", "-n", f"{celery_queue}-{len(processes)}@%h"],
+            + [
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+                "-l",
+                "info",
+                "-n",
+                f"{celery_queue}-{len(processes)}@%h",
+            ],
             env=env,
             cwd=ROOT,
             stdout=log.open("w"),

@@ -9,7 +9,14 @@ from notifications.services.outbox import notifications_send_due
 from notifications.services.reminders import reminders_plan
 from participants.models import AttendanceStatus
 from sessions_app.models import SessionChange, SessionChangeKind
-from tests.factories import AttendanceFactory, CityFactory, ParticipantFactory, PartnerFactory, TrainerFactory, TrainingSessionFactory
+from tests.factories import (
+    AttendanceFactory,
+    CityFactory,
+    ParticipantFactory,
+    PartnerFactory,
+    TrainerFactory,
+    TrainingSessionFactory,
+)
 from users.models import Role
 
 pytestmark = pytest.mark.django_db
