@@ -11,8 +11,7 @@ from notifications.services.reminders import reminders_plan
 from notifications.tasks import plan_reminders, send_due_notifications
 from participants.models import AttendanceStatus
 from tests.factories import AttendanceFactory, CityFactory, ParticipantFactory, TrainingSessionFactory
-
-from .conftest import wait_for
+from tests.jobs import wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
