@@ -133,10 +133,11 @@ def start_worker(celery_queue, fake_provider, tmp_path):
     """start_worker() -> a real `celery worker` process on this test's database and queue."""
     processes = []
 
-    def _start():
+    def _start(env=None):
+        extra = env or {}
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
+            "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
             "DATABASE_URL": f"postgres:///{connection.settings_dict['NAME']}",
             "REDIS_URL": django_settings.CELERY_BROKER_URL,
             "TEST_CELERY_QUEUE": celery_queue,
@@ -144,6 +145,7 @@ def start_worker(celery_queue, fake_provider, tmp_path):
             "NOTIFY_HTTP_URL": fake_provider.url,
             "NOTIFY_HTTP_TOKEN": "test-token",
             "NOTIFY_HTTP_TIMEOUT": "5",
+            **extra,
         }
         log = tmp_path / f"worker-{len(processes)}.log"
         process = subprocess.Popen(
