@@ -163,3 +163,9 @@ def test_programme_admins_may_see_and_retry_the_outbox(make_user):
     assert admin.has_perm("notifications.view_notification")
     assert admin.has_perm("notifications.change_notification")
     assert not UserFactory().has_perm("notifications.view_notification")
+
+
+def test_programme_admins_find_the_outbox_in_the_navigation(admin_client):
+    page = admin_client.get("/home/admin/")
+
+    assert 'href="/admin/notifications/notification/"' in page.content.decode()
