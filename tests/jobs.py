@@ -130,11 +130,11 @@ def celery_queue():
 
 @pytest.fixture
 def start_worker(celery_queue, fake_provider, tmp_path):
-    """start_worker() -> a real `celery worker` process on this test's database and queue."""
+    """start_worker() -> a real `celery worker` process on this test's database and queue;
+    start_worker(beat=True) -> a real `celery beat` with the DatabaseScheduler instead."""
     processes = []
 
-    def _start(env=None):
-        extra = env or {}
+    def _start(env=None, beat=False):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
@@ -145,28 +145,22 @@ def start_worker(celery_queue, fake_provider, tmp_path):
             "NOTIFY_HTTP_URL": fake_provider.url,
             "NOTIFY_HTTP_TOKEN": "test-token",
             "NOTIFY_HTTP_TIMEOUT": "5",
-            **extra,
+            **(env or {}),
         }
-        log = tmp_path / f"worker-{len(processes)}.log"
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "umkm_program", "worker", "-P", "solo", "-Q", celery_queue]
-            + [
-                "--without-mingle",
-                "--without-gossip",
-                "--without-heartbeat",
-                "-l",
-                "info",
-                "-n",
-                f"{celery_queue}-{len(processes)}@%h",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
+        log = tmp_path / f"{'beat' if beat else 'worker'}-{len(processes)}.log"
+        command = [sys.executable, "-m", "celery", "-A", "umkm_program"]
+        if beat:
+            command += ["beat", "-S", "django_celery_beat.schedulers:DatabaseScheduler", "--max-interval", "1", "-l", "info"]
+            command += ["--schedule", str(tmp_path / "beat-schedule"), "--pidfile", ""]
+            ready = "beat: Starting..."
+        else:
+            command += ["worker", "-P", "solo", "-Q", celery_queue, "--without-mingle", "--without-gossip", "--without-heartbeat"]
+            command += ["-l", "info", "-n", f"{celery_queue}-{len(processes)}@%h"]
+            ready = "ready."
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
         processes.append(process)
         try:
-            wait_for(lambda: "ready." in log.read_text() or process.poll() is not None, timeout=60, message="the worker to start")
+            wait_for(lambda: ready in log.read_text() or process.poll() is not None, timeout=60, message=f"{command[4]} to start")
             assert process.poll() is None
         except AssertionError:
             process.kill()

@@ -54,6 +54,27 @@ def test_a_reminder_goes_end_to_end_and_beat_firing_twice_sends_once(start_worke
     assert {r.provider_message_id for r in rows} == {f"wamid.{r.idempotency_key}" for r in rows}
 
 
+def test_beat_firing_the_reminder_tasks_every_second_sends_each_reminder_once(start_worker, fake_provider):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    session = registered_for_a_session_starting_soon(people=3)
+    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
+    for task in ("notifications.plan_reminders", "notifications.send_due"):
+        PeriodicTask.objects.create(name=task, task=task, interval=every_second)
+    worker = start_worker()
+    start_worker(beat=True)
+
+    wait_for(lambda: worker.log.read_text().count("Task notifications.plan_reminders[") >= 6, message="beat firing thrice")
+    wait_for(
+        lambda: Notification.objects.filter(session=session, state=NotificationState.SENT).count() == 3,
+        message="the reminders sent",
+    )
+
+    assert len(fake_provider.requests) == 3
+    assert len(fake_provider.delivered) == 3
+    assert Notification.objects.count() == 3
+
+
 def test_a_worker_killed_between_sending_and_marking_delivers_once(start_worker, fake_provider):
     session = registered_for_a_session_starting_soon()
     reminders_plan(now=timezone.now())
