@@ -102,7 +102,13 @@ def _claim(queryset, now):
 
 
 def _deliver(row: Notification, now: dt.datetime) -> None:
-    reason = _cancel_reason(row, now)
+    try:
+        reason = _cancel_reason(row, now)
+    except Exception as exc:  # a malformed row must not block the rows queued behind it
+        logger.exception("notification %s could not be checked", row.pk)
+        row.state, row.last_error = NotificationState.FAILED, f"could not check the message: {exc!r}"[:2000]
+        row.save(update_fields=["state", "last_error", "updated_at"])
+        return
     if reason:
         personal = _PERSONAL_FIELDS if row.participant_id and row.participant.erased_at else {}
         for name, value in personal.items():

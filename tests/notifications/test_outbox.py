@@ -17,8 +17,8 @@ T0 = dt.datetime(2018, 9, 11, 1, 0, tzinfo=dt.UTC)
 def outbox_row(*, channel=Channel.WHATSAPP, participant=None, session=None, send_after=T0, **fields):
     session = session or TrainingSessionFactory(starts_at=dt.datetime(2018, 9, 12, 2, tzinfo=dt.UTC))
     participant = participant or ParticipantFactory(whatsapp_opt_in=True, email="umkm@example.org")
+    fields.setdefault("kind", NotificationKind.SESSION_CANCELLED)
     return Notification.objects.create(
-        kind=NotificationKind.SESSION_CANCELLED,
         channel=channel,
         recipient_key=f"participant:{participant.pk}",
         participant=participant,
@@ -169,3 +169,15 @@ def test_programme_admins_find_the_outbox_in_the_navigation(admin_client):
     page = admin_client.get("/home/admin/")
 
     assert 'href="/admin/notifications/notification/"' in page.content.decode()
+
+
+def test_a_malformed_row_fails_without_blocking_the_rows_behind_it(mailoutbox):
+    broken = outbox_row(channel=Channel.EMAIL, kind=NotificationKind.SESSION_TWO_HOURS, context={"starts_at": "not a time"})
+    fine = outbox_row(channel=Channel.EMAIL, send_after=T0 + dt.timedelta(seconds=1))
+
+    notifications_send_due(now=T0 + dt.timedelta(minutes=1))
+
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert broken.state == NotificationState.FAILED and "could not check" in broken.last_error
+    assert fine.state == NotificationState.SENT
