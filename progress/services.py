@@ -11,10 +11,13 @@ on per-session facts, whose number grows with sessions, not participants.
 """
 
 import itertools
+import logging
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -23,6 +26,8 @@ from participants.models import Attendance, AttendanceStatus
 from sessions_app.models import Audience, SessionStatus, TrainingSession
 
 from .models import ALL, ProgressSnapshot
+
+logger = logging.getLogger(__name__)
 
 METRICS = (
     "umkm_trained",
@@ -162,3 +167,48 @@ def progress_rebuild(*, programme_id: int) -> int:
         ProgressSnapshot.objects.filter(programme_id=programme_id).delete()
         ProgressSnapshot.objects.bulk_create(rows, batch_size=2_000)
     return len(rows)
+
+
+def _refresh_key(programme_id: int) -> str:
+    return f"progress:refresh-queued:{programme_id}"
+
+
+def progress_refresh(*, programme_id: int) -> int:
+    """Rebuild one programme's roll-ups, one rebuild at a time per programme.
+
+    The debounce key is dropped *before* reading, so a check-in committed from
+    here on queues the next refresh instead of being lost. The programme row
+    lock serialises concurrent rebuilds (two delete+insert swaps racing would
+    collide on the unique slice key).
+    """
+    from cities.models import Programme
+
+    cache.delete(_refresh_key(programme_id))
+    with transaction.atomic():
+        if not Programme.objects.select_for_update().filter(pk=programme_id).exists():
+            return 0
+        return progress_rebuild(programme_id=programme_id)
+
+
+def progress_refresh_soon(*, programme_id: int, city_id: int) -> bool:
+    """Ask for the programme's roll-ups to catch up within PROGRESS_REFRESH_DELAY_SECONDS.
+
+    Call from transaction.on_commit after a check-in. However many calls arrive,
+    at most one refresh per programme is queued per delay (cache.add is atomic:
+    SET NX on Redis). `city_id` names the touched city, but the refresh rebuilds
+    the whole programme: "counts once, at the first attendance" is programme-wide,
+    so one check-in in one city can move a participant's first attendance out of
+    another city's and another day's slices. Returns whether a task was queued.
+    """
+    delay = settings.PROGRESS_REFRESH_DELAY_SECONDS
+    if not cache.add(_refresh_key(programme_id), city_id, timeout=max(delay * 10, 60)):
+        return False
+    from .tasks import refresh_progress
+
+    try:
+        refresh_progress.apply_async(kwargs={"programme_id": programme_id}, countdown=delay)
+    except Exception:  # broker down: the periodic rebuild catches up; the check-in itself stands
+        cache.delete(_refresh_key(programme_id))
+        logger.exception("could not queue the progress refresh of programme %s", programme_id)
+        return False
+    return True

@@ -8,5 +8,6 @@ urlpatterns = [
     path("schedule/", include("sessions_app.urls")),
     path("partners/", include("partners.urls")),
     path("invitations/", include("invitations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("core.urls")),
 ]

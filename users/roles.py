@@ -20,6 +20,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "participants.attendance": _ALL,
         "users.user": _ALL,
         "django_celery_beat.periodictask": _ALL,
+        "notifications.notification": ("view", "change"),
     },
     Role.PARTNER_COORDINATOR: {
         "cities.programme": ("view",),

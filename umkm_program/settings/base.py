@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "participants",
     "progress",
     "invitations",
+    "notifications",
     "core",
 ]
 
@@ -193,3 +194,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Notifications and roll-ups ------------------------------------------------
+NOTIFY_PROVIDER_BACKEND = env("NOTIFY_PROVIDER_BACKEND", default="notifications.providers.LogProvider")
+NOTIFY_HTTP_URL = env("NOTIFY_HTTP_URL", default="")
+NOTIFY_HTTP_TOKEN = env("NOTIFY_HTTP_TOKEN", default="")
+NOTIFY_HTTP_TIMEOUT = env.float("NOTIFY_HTTP_TIMEOUT", default=10.0)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
+NOTIFY_PUBLIC_BASE_URL = env("NOTIFY_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+PROGRESS_REFRESH_DELAY_SECONDS = env.int("PROGRESS_REFRESH_DELAY_SECONDS", default=60)
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)  # the sender holds a row lock while it sends

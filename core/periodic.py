@@ -1,0 +1,23 @@
+"""The periodic schedule, defined in code and installed into django-celery-beat's
+DatabaseScheduler by `manage.py setup_periodic_tasks` (admins see and pause them in the admin)."""
+
+PERIODIC_TASKS = [
+    {
+        "name": "Plan reminders",
+        "task": "notifications.plan_reminders",
+        "every_seconds": 300,
+        "description": "Write outbox rows for reminders, session changes, open attendance and half-empty sessions.",
+    },
+    {
+        "name": "Send due messages",
+        "task": "notifications.send_due",
+        "every_seconds": 60,
+        "description": "Deliver pending outbox rows whose time has come; retries with back-off.",
+    },
+    {
+        "name": "Rebuild progress roll-ups",
+        "task": "progress.rebuild_all",
+        "every_seconds": 1800,
+        "description": "Rebuild every programme's progress snapshots from the raw rows.",
+    },
+]

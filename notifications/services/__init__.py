@@ -1,0 +1,1 @@
+"""Writes of the notifications app: the outbox (outbox.py) and the reminder planner (reminders.py)."""

@@ -1,0 +1,1 @@
+from tests.jobs import celery_queue, fake_provider, start_worker  # noqa: F401
