@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sessions_app.models import TrainingSession
@@ -42,40 +42,55 @@ class CheckInResult:
     checked_in_now: bool  # this call is the one that turned it into "attended"
 
 
+_UPSERT_SQL = """
+INSERT INTO participants_attendance
+    (participant_id, session_id, status, source, registered_at, checked_in_at, checked_in_by_id, device, client_id)
+VALUES (%s, %s, 'attended', %s, %s, %s, %s, %s, %s)
+ON CONFLICT (participant_id, session_id) DO UPDATE
+    SET status = 'attended', checked_in_at = EXCLUDED.checked_in_at,
+        checked_in_by_id = EXCLUDED.checked_in_by_id, device = EXCLUDED.device
+    WHERE participants_attendance.status <> 'attended'
+RETURNING id, {created}
+"""
+
+
 def attendance_check_in(
     *, session: TrainingSession, participant: Participant, by, client_id: uuid.UUID, device: str = ""
 ) -> CheckInResult:
-    """Mark the participant as attended at the session. Idempotent by client_id and by (participant, session)."""
-    now = timezone.now()
+    """Mark the participant as attended at the session. Idempotent by client_id and by (participant, session).
+
+    One statement does it (insert, or turn a registration/no-show into attended), so two trainers
+    tapping at the same moment meet in the unique index and neither gets an error.
+    """
     replay = Attendance.objects.filter(client_id=client_id).first()
     if replay is not None:
         return CheckInResult(replay, created=False, checked_in_now=False)
+    now = timezone.now()
+    created_expr = "(xmax = 0)" if connection.vendor == "postgresql" else "NULL"
+    params = [participant.pk, session.pk, RegistrationSource.TRAINER, now, now, getattr(by, "pk", None), device[:200], client_id]
+    if connection.vendor != "postgresql":
+        params[-1] = client_id.hex
     try:
-        with transaction.atomic():
-            attendance = Attendance.objects.create(
-                participant=participant,
-                session=session,
-                status=AttendanceStatus.ATTENDED,
-                source=RegistrationSource.TRAINER,
-                checked_in_at=now,
-                checked_in_by=by,
-                device=device[:200],
-                client_id=client_id,
-            )
-            _after_commit_progress_changed(session)
-            return CheckInResult(attendance, created=True, checked_in_now=True)
-    except IntegrityError:
-        pass  # already registered, or someone else (or this same tap) got there first
-    with transaction.atomic():
-        updated = Attendance.objects.filter(
-            participant=participant, session=session, status__in=[AttendanceStatus.REGISTERED, AttendanceStatus.NO_SHOW]
-        ).update(status=AttendanceStatus.ATTENDED, checked_in_at=now, checked_in_by=by, device=device[:200])
-        if updated:
-            _after_commit_progress_changed(session)
-        attendance = Attendance.objects.filter(participant=participant, session=session).first()
-        if attendance is None:  # the conflict was a reused client_id for another person: treat as a replay
-            attendance = Attendance.objects.get(client_id=client_id)
-        return CheckInResult(attendance, created=False, checked_in_now=bool(updated))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_UPSERT_SQL.format(created=created_expr), params)
+            row = cursor.fetchone()
+            if row is not None:
+                _after_commit_progress_changed(session)
+    except IntegrityError:  # the client id was already used, by a concurrent copy of this very request
+        return CheckInResult(Attendance.objects.get(client_id=client_id), created=False, checked_in_now=False)
+    if row is None:  # already attended: nothing changed
+        attendance = Attendance.objects.get(participant=participant, session=session)
+        return CheckInResult(attendance, created=False, checked_in_now=False)
+    attendance = Attendance(
+        pk=row[0],
+        participant=participant,
+        session=session,
+        status=AttendanceStatus.ATTENDED,
+        checked_in_at=now,
+        checked_in_by=by,
+        device=device[:200],
+    )
+    return CheckInResult(attendance, created=bool(row[1]), checked_in_now=True)
 
 
 def participant_walk_in(
