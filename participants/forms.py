@@ -88,7 +88,9 @@ class CheckInForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"), help_text=_("Columns: session, name, phone, gender, business, nib, email, status."))
+    file = forms.FileField(
+        label=_("CSV or XLSX file"), help_text=_("Columns: session, name, phone, gender, business, nib, email, status.")
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

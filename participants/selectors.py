@@ -46,11 +46,7 @@ def trainer_sessions_upcoming(*, user, now: dt.datetime | None = None) -> list[T
 
 
 def session_roster(*, session: TrainingSession) -> QuerySet[Attendance]:
-    return (
-        Attendance.objects.filter(session=session)
-        .select_related("participant")
-        .order_by("status", "participant__full_name")
-    )
+    return Attendance.objects.filter(session=session).select_related("participant").order_by("status", "participant__full_name")
 
 
 def session_counts(*, session: TrainingSession) -> dict[str, int]:

@@ -11,11 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from django.core.validators import validate_email
 
 from sessions_app.models import TrainingSession
 from users.scoping import sessions_for
@@ -186,11 +185,18 @@ def import_preview_build(*, rows: list[dict[str, str]], sessions: dict[str, Trai
     existing = _existing_by_phone({c["data"]["phone"] for c in checked if c["data"]["phone"]})
     preview, seen_in_file = [], {}
     for number, c in enumerate(checked, start=2):  # row 1 is the header
-        entry = {"row": number, "name": c["data"]["full_name"], "phone": c["data"]["phone"], "session": rows[number - 2].get("session", "")}
+        entry = {
+            "row": number,
+            "name": c["data"]["full_name"],
+            "phone": c["data"]["phone"],
+            "session": rows[number - 2].get("session", ""),
+        }
         if c["errors"]:
             entry.update(action="error", reason="; ".join(c["errors"]))
         elif c["data"]["phone"] in existing:
-            entry.update(action="match", reason=_("same phone as an existing participant"), participant_id=existing[c["data"]["phone"]])
+            entry.update(
+                action="match", reason=_("same phone as an existing participant"), participant_id=existing[c["data"]["phone"]]
+            )
         elif c["data"]["phone"] in seen_in_file:
             entry.update(action="match", reason=_("same phone as row %(row)s") % {"row": seen_in_file[c["data"]["phone"]]})
         else:

@@ -50,9 +50,9 @@ def participant_merge(*, keep: Participant, lose: Participant, by) -> Participan
         lose.merged_into = keep
         lose.save(update_fields=["merged_into", "updated_at"])
         now = timezone.now()
-        DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN, participant__in=[keep, lose], existing__in=[keep, lose]).update(
-            status=DuplicateStatus.MERGED, resolved_at=now, resolved_by=by
-        )
+        DuplicateCandidate.objects.filter(
+            status=DuplicateStatus.OPEN, participant__in=[keep, lose], existing__in=[keep, lose]
+        ).update(status=DuplicateStatus.MERGED, resolved_at=now, resolved_by=by)
         # Other open candidates that named the loser now name the survivor (or are moot).
         DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).filter(participant=lose).update(
             status=DuplicateStatus.DISMISSED, resolved_at=now, resolved_by=by

@@ -14,7 +14,7 @@ from users.models import Role
 from users.scoping import attendances_for, participants_for
 
 from ..forms import ImportUploadForm
-from ..models import DuplicateCandidate, DuplicateStatus, ImportStatus, Participant, ParticipantImport
+from ..models import DuplicateCandidate, DuplicateStatus, ImportStatus, ParticipantImport
 from ..phones import phone_display, phone_search_digits
 from ..services.exports import export_csv_stream, export_xlsx_bytes
 from ..services.imports import import_apply, import_create, import_progress

@@ -5,9 +5,9 @@ import uuid
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
-from django.utils.html import format_html
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -76,9 +76,7 @@ class ParticipantSearchView(SessionScopedMixin, View):
         session = self.get_session()
         query = request.GET.get("q", "")
         results = [_row(p, p.session_status) for p in participant_search(user=request.user, session=session, query=query)]
-        return render(
-            request, "participants/_search_results.html", {"session": session, "results": results, "query": query}
-        )
+        return render(request, "participants/_search_results.html", {"session": session, "results": results, "query": query})
 
 
 class AttendanceCheckInView(SessionScopedMixin, View):
@@ -93,7 +91,11 @@ class AttendanceCheckInView(SessionScopedMixin, View):
         if participant is None:
             return self._reply(request, session, None, _("That person is not in your sessions or this city."), status=404)
         result = attendance_check_in(
-            session=session, participant=participant, by=request.user, client_id=form.cleaned_data["client_id"], device=device_of(request)
+            session=session,
+            participant=participant,
+            by=request.user,
+            client_id=form.cleaned_data["client_id"],
+            device=device_of(request),
         )
         note = _("%(name)s is checked in.") % {"name": participant.full_name}
         if not result.checked_in_now:

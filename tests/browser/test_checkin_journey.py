@@ -37,7 +37,9 @@ def test_trainer_checks_in_adds_a_walk_in_is_offered_the_known_record_and_closes
     returning = AttendanceFactory(
         session=session, participant=ParticipantFactory(city=session.city, full_name="Siti Aminah", phone="+6281234567890")
     ).participant
-    stayed_away = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, full_name="Yohanes Tapilaha"))
+    stayed_away = AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, full_name="Yohanes Tapilaha")
+    )
     known = ParticipantFactory(city=session.city, full_name="Maria Lumban", phone="+6285211112222", business_name="Tenun Maria")
 
     page = login(user)
@@ -86,7 +88,9 @@ def test_trainer_checks_in_adds_a_walk_in_is_offered_the_known_record_and_closes
 
 def test_double_tap_makes_one_attendance(phone, live_server, login, today):
     user, session = today
-    person = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")).participant
+    person = AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
+    ).participant
     page = login(user)
     page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
 
@@ -98,7 +102,9 @@ def test_double_tap_makes_one_attendance(phone, live_server, login, today):
 
 def test_check_in_while_offline_is_sent_when_back_online(phone, live_server, login, today):
     user, session = today
-    person = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")).participant
+    person = AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
+    ).participant
     page = login(user)
     page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
 

@@ -59,7 +59,9 @@ def test_walk_in_created_despite_a_match_goes_to_the_merge_queue(trainer_setup):
     user, session = trainer_setup
     existing = ParticipantFactory(city=session.city, full_name="Siti Aminah", business_name="Kue Siti", phone="+6281234567890")
     data = {"full_name": "Siti Aminah", "phone": "+6281234567891", "gender": "female", "business_name": "Kue Siti Enak"}
-    matches = participant_find_matches(city_id=session.city_id, phone=data["phone"], full_name=data["full_name"], business_name=data["business_name"])
+    matches = participant_find_matches(
+        city_id=session.city_id, phone=data["phone"], full_name=data["full_name"], business_name=data["business_name"]
+    )
     assert [m.participant for m in matches] == [existing]
 
     result = participant_walk_in(session=session, data=data, by=user, client_id=uuid.uuid4(), uncertain_matches=matches)

@@ -21,7 +21,9 @@ def test_trainer_sees_todays_session_in_local_time(client, trainer_setup):
 
 def test_search_finds_a_person_by_phone_in_any_format(client, trainer_setup):
     user, session = trainer_setup
-    person = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, phone="+6281234567890")).participant
+    person = AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, phone="+6281234567890")
+    ).participant
     client.force_login(user)
 
     for typed in ("0812-3456-7890", "+62 812 3456", "62812345", "081234"):
@@ -88,7 +90,14 @@ def test_walk_in_with_a_known_phone_in_another_format_is_offered_the_existing_re
 def test_walk_in_refuses_bad_phone_bad_nib_and_missing_consent(client, trainer_setup):
     user, session = trainer_setup
     client.force_login(user)
-    form = {"client_id": str(uuid.uuid4()), "full_name": "X", "phone": "12345", "gender": "male", "business_name": "B", "nib": "123"}
+    form = {
+        "client_id": str(uuid.uuid4()),
+        "full_name": "X",
+        "phone": "12345",
+        "gender": "male",
+        "business_name": "B",
+        "nib": "123",
+    }
 
     body = client.post(f"/trainer/sessions/{session.pk}/walk-in/", form).content.decode()
 
