@@ -7,6 +7,7 @@ nothing; two trainers checking in the same person at once meet at the unique
 """
 
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,16 +63,17 @@ def attendance_check_in(
     One statement does it (insert, or turn a registration/no-show into attended), so two trainers
     tapping at the same moment meet in the unique index and neither gets an error.
     """
-    replay = Attendance.objects.filter(client_id=client_id).first()
-    if replay is not None:
-        return CheckInResult(replay, created=False, checked_in_now=False)
+    # No separate look-up by client_id: a replay meets its own row in the upsert and changes nothing.
     now = timezone.now()
     created_expr = "(xmax = 0)" if connection.vendor == "postgresql" else "NULL"
     params = [participant.pk, session.pk, RegistrationSource.TRAINER, now, now, getattr(by, "pk", None), device[:200], client_id]
     if connection.vendor != "postgresql":
         params[-1] = client_id.hex
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        # One statement needs no BEGIN/COMMIT of its own; inside a caller's transaction a savepoint
+        # keeps that transaction usable if the statement fails.
+        guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with guard, connection.cursor() as cursor:
             cursor.execute(_UPSERT_SQL.format(created=created_expr), params)
             row = cursor.fetchone()
             if row is not None:

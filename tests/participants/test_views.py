@@ -60,7 +60,7 @@ def test_check_in_query_count_is_small(client, trainer_setup, django_assert_max_
     person = AttendanceFactory(session=session).participant
     client.force_login(user)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         client.post(
             f"/trainer/sessions/{session.pk}/check-in/",
             {"participant": person.pk, "client_id": str(uuid.uuid4())},
