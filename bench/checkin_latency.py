@@ -61,10 +61,18 @@ def seed(*, roster: int, others: int):
     roles_install()
     city = City.objects.get_or_create(
         name="Bench Gorontalo",
-        defaults={"province": "Gorontalo", "province_code": "75", "region": "eastern", "time_zone": "Asia/Makassar", "latitude": 0.54, "longitude": 123.06},
+        defaults={
+            "province": "Gorontalo",
+            "province_code": "75",
+            "region": "eastern",
+            "time_zone": "Asia/Makassar",
+            "latitude": 0.54,
+            "longitude": 123.06,
+        },
     )[0]
     programme = Programme.objects.get_or_create(
-        slug="bench", defaults={"name": "Bench", "starts_on": dt.date(2018, 8, 14), "ends_on": dt.date(2030, 1, 1), "umkm_target": 10_000}
+        slug="bench",
+        defaults={"name": "Bench", "starts_on": dt.date(2018, 8, 14), "ends_on": dt.date(2030, 1, 1), "umkm_target": 10_000},
     )[0]
     partner = Partner.objects.get_or_create(name="Bench Partner", defaults={"short_name": "BP"})[0]
     user = User.objects.filter(email="bench-trainer@example.org").first()
@@ -74,15 +82,28 @@ def seed(*, roster: int, others: int):
     trainer = Trainer.objects.get_or_create(user=user, defaults={"partner": partner})[0]
     now = timezone.now()
     session = TrainingSession.objects.create(
-        programme=programme, city=city, partner=partner, title="Bench session", venue="Aula", capacity=roster + 100,
-        starts_at=now - dt.timedelta(minutes=10), ends_at=now + dt.timedelta(hours=6), lead_trainer=trainer,
+        programme=programme,
+        city=city,
+        partner=partner,
+        title="Bench session",
+        venue="Aula",
+        capacity=roster + 100,
+        starts_at=now - dt.timedelta(minutes=10),
+        ends_at=now + dt.timedelta(hours=6),
+        lead_trainer=trainer,
     )
     existing = Participant.objects.filter(city=city).count()
     need = roster + others - existing
     if need > 0:
         Participant.objects.bulk_create(
             [
-                Participant(full_name=f"Peserta {existing + i}", phone=f"+62812{existing + i:08d}", gender="female", city=city, business_name=f"Usaha {i}")
+                Participant(
+                    full_name=f"Peserta {existing + i}",
+                    phone=f"+62812{existing + i:08d}",
+                    gender="female",
+                    city=city,
+                    business_name=f"Usaha {i}",
+                )
                 for i in range(need)
             ],
             batch_size=5000,
@@ -143,7 +164,7 @@ def run_load(*, base, sessions, session_pk, people, clients, count, deadline_s=3
     """Closed loop: `clients` threads share `count` check-ins; 10% replay an earlier client id."""
     jobs = []
     sent = []
-    for i in range(count):
+    for _i in range(count):
         if sent and random.random() < 0.10:
             jobs.append(random.choice(sent))
         else:
@@ -220,7 +241,16 @@ def main():
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "umkm_program.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "umkm_program.wsgi",
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env={**os.environ, "DJANGO_DEBUG": "false"},
     )
@@ -241,7 +271,9 @@ def main():
             sessions = [login(base) for _ in range(clients)]
             run_load(base=base, sessions=sessions, session_pk=session_pk, people=people, clients=clients, count=warmup)
             cpu_before = cpu_seconds(server.pid)
-            times, wall = run_load(base=base, sessions=sessions, session_pk=session_pk, people=people, clients=clients, count=args.checkins)
+            times, wall = run_load(
+                base=base, sessions=sessions, session_pk=session_pk, people=people, clients=clients, count=args.checkins
+            )
             cpu = cpu_seconds(server.pid) - cpu_before
             results.append((clients, times, wall, cpu))
         new_q, replay_q = queries_per_checkin(session_pk, people)
@@ -249,8 +281,10 @@ def main():
         server.terminate()
         server.wait(timeout=20)
 
-    print(f"\nCheck-in latency: gunicorn {args.workers} sync workers, DEBUG off, PostgreSQL, "
-          f"CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '0')}, {args.participants:,} other participants, 10% replays\n")
+    print(
+        f"\nCheck-in latency: gunicorn {args.workers} sync workers, DEBUG off, PostgreSQL, "
+        f"CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '0')}, {args.participants:,} other participants, 10% replays\n"
+    )
     print("| clients | check-ins | throughput | p50 | p95 | p99 | server CPU per check-in |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for clients, times, wall, cpu in results:
@@ -260,8 +294,12 @@ def main():
             f"| {pct(ms, 99):.1f} ms | {cpu / len(times) * 1000:.1f} ms |"
         )
     fl = [t * 1000 for t in floor]
-    print(f"\nFloor, GET /healthz through the same server (1 client): p50 {statistics.median(fl):.1f} ms, p95 {pct(fl, 95):.1f} ms")
-    print(f"SQL queries per check-in: {new_q} (new check-in, including session and user lookups), {replay_q} (replay of the same client id)")
+    print(
+        f"\nFloor, GET /healthz through the same server (1 client): p50 {statistics.median(fl):.1f} ms, p95 {pct(fl, 95):.1f} ms"
+    )
+    print(
+        f"SQL queries per check-in: {new_q} (new check-in, including session and user lookups), {replay_q} (replay of the same client id)"
+    )
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ class ParticipantForm(forms.ModelForm):
     def __init__(self, *args, pemda: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.pemda = pemda
-        self.fields["gender"].choices = Gender.choices
+        self.fields["gender"].choices = [("", "---------"), *Gender.choices]
         self.fields["sector"].choices = [("", "---------"), *Sector.choices]
         self.fields["scale"].choices = [("", "---------"), *BusinessScale.choices]
         self.fields["baseline_social_media"].choices = [("", "---------"), *SocialMediaUse.choices]

@@ -4,6 +4,7 @@ Progress of a running import lives in the cache (the rows are written in one tra
 the database cannot show them before the end); the outcome is stored on the ParticipantImport.
 """
 
+import contextlib
 import csv
 import io
 from typing import Any
@@ -243,6 +244,11 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
         sessions = _sessions_named_in(rows=job.rows, user=job.created_by)
         created = matched = errors = 0
         by_phone: dict[str, Participant] = {}
+        phones = set()
+        for row in job.rows:
+            with contextlib.suppress(ValidationError):
+                phones.add(phone_normalise(row.get("phone", "")))
+        known = _existing_by_phone(phones - {""})  # one query instead of one per row
         touched: set[TrainingSession] = set()
         for index, row in enumerate(job.rows, start=1):
             c = _row_check(row, sessions)
@@ -251,11 +257,8 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
             else:
                 participant = by_phone.get(c["data"]["phone"])
                 if participant is None:
-                    participant = (
-                        Participant.objects.filter(phone=c["data"]["phone"], merged_into__isnull=True, erased_at__isnull=True)
-                        .order_by("pk")
-                        .first()
-                    )
+                    known_pk = known.get(c["data"]["phone"])
+                    participant = Participant(pk=known_pk) if known_pk else None
                     if participant is None:
                         try:
                             participant = participant_create(

@@ -246,7 +246,7 @@ class SessionSignUpSheetView(SessionScopedMixin, TemplateView):
             qr_svg=segno.make(url, error="m").svg_inline(scale=5, border=1),
             consent_text=consent_text(),
             consent_version=CURRENT_CONSENT_VERSION,
-            blank_rows=range(1, 16),
+            blank_rows=range(1, 19),
             statuses=AttendanceStatus,
         )
         return ctx
