@@ -130,17 +130,6 @@ def participant_walk_in(
         return CheckInResult(attendance, created=True, checked_in_now=True)
 
 
-def attendance_undo_check_in(*, attendance: Attendance) -> Attendance:
-    """A mistaken tap: back to registered (only while attendance is open)."""
-    with transaction.atomic():
-        Attendance.objects.filter(pk=attendance.pk, status=AttendanceStatus.ATTENDED).update(
-            status=AttendanceStatus.REGISTERED, checked_in_at=None, checked_in_by=None
-        )
-        _after_commit_progress_changed(attendance.session)
-    attendance.refresh_from_db()
-    return attendance
-
-
 def attendance_close(*, session: TrainingSession, by) -> int:
     """Close attendance: everyone still only registered becomes a no-show. Returns how many. Idempotent."""
     with transaction.atomic():

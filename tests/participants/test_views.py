@@ -187,3 +187,19 @@ def test_sign_up_sheet_has_qr_title_place_and_local_time(client, trainer_setup):
     assert "<svg" in body and session.title in body and session.venue in body and "WITA" in body
     assert str(session.registration_token) in body
     assert client.get(f"/trainer/sessions/{session.pk}/qr.svg")["Content-Type"] == "image/svg+xml"
+
+
+def test_search_and_session_list_query_counts_do_not_grow(client, trainer_setup, django_assert_max_num_queries):
+    user, session = trainer_setup
+    client.force_login(user)
+    AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, full_name="Warga Satu"))
+    with django_assert_max_num_queries(8) as few_search:
+        client.get(f"/trainer/sessions/{session.pk}/search/", {"q": "Warga"})
+    with django_assert_max_num_queries(8) as few_list:
+        client.get("/trainer/sessions/")
+    for n in range(12):
+        AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, full_name=f"Warga {n}"))
+    with django_assert_max_num_queries(len(few_search.captured_queries)):
+        client.get(f"/trainer/sessions/{session.pk}/search/", {"q": "Warga"})
+    with django_assert_max_num_queries(len(few_list.captured_queries)):
+        client.get("/trainer/sessions/")
