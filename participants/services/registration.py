@@ -10,6 +10,7 @@ from sessions_app.models import Audience, TrainingSession
 from ..consent import CURRENT_CONSENT_VERSION
 from ..models import Attendance, AttendanceStatus, Participant, ParticipantKind, RegistrationSource
 from .locks import advisory_lock
+from .matching import duplicate_candidates_record, participant_find_matches
 
 PARTICIPANT_FIELDS = (
     "full_name",
@@ -88,6 +89,14 @@ def participant_register_self(*, session: TrainingSession, data: dict[str, Any],
             participant_update_from(participant=participant, data=data, consent_version=CURRENT_CONSENT_VERSION)
         else:
             participant = participant_create(data=data, session=session)
+            # They could not be shown likely matches (other people's data): an admin reviews them instead.
+            matches = participant_find_matches(
+                city_id=session.city_id,
+                nib=participant.nib,
+                full_name=participant.full_name,
+                business_name=participant.business_name or participant.agency,
+            )
+            duplicate_candidates_record(participant=participant, matches=matches)
         attendance, _ = Attendance.objects.get_or_create(
             participant=participant,
             session=session,

@@ -3,6 +3,7 @@
 import uuid
 
 from django.contrib import messages
+from django.core import signing
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -103,14 +104,12 @@ class AttendanceCheckInView(SessionScopedMixin, View):
         return self._reply(request, session, result.attendance, note)
 
     def _participant(self, session, pk):
-        # Their own participants, or anyone in the session's city: the person standing in front
-        # of the trainer may have been trained by another partner before (a likely match).
-        visible = participants_for(self.request.user).filter(pk=pk).values("pk")
-        return (
-            Participant.objects.filter(pk=pk, merged_into__isnull=True, erased_at__isnull=True)
-            .filter(Q(city_id=session.city_id) | Q(pk__in=visible))
-            .first()
-        )
+        # Someone the user may see, or a likely match the server itself offered for this session
+        # (signed), e.g. a person trained by another partner before. Guessing ids gains nothing.
+        allowed = Q(pk__in=participants_for(self.request.user).filter(pk=pk).values("pk"))
+        if match_token_valid(self.request.POST.get("match_token", ""), participant_id=pk, session_id=session.pk):
+            allowed = Q(pk=pk)
+        return Participant.objects.filter(allowed, pk=pk, merged_into__isnull=True, erased_at__isnull=True).first()
 
     def _reply(self, request, session, attendance, note, status=200):
         if request.htmx:
@@ -125,13 +124,29 @@ class AttendanceCheckInView(SessionScopedMixin, View):
         return redirect("participants:session-checkin", pk=session.pk)
 
 
-def _match_rows(matches) -> list[dict]:
+MATCH_SALT = "participants.match-offer"
+MATCH_MAX_AGE = 12 * 3600
+
+
+def match_token(*, participant_id: int, session_id: int) -> str:
+    return signing.dumps([participant_id, session_id], salt=MATCH_SALT)
+
+
+def match_token_valid(token: str, *, participant_id: int, session_id: int) -> bool:
+    try:
+        return signing.loads(token, salt=MATCH_SALT, max_age=MATCH_MAX_AGE) == [participant_id, session_id]
+    except signing.BadSignature:
+        return False
+
+
+def _match_rows(matches, session) -> list[dict]:
     return [
         {
             "participant": m.participant,
             "reason": m.reason,
             "score": m.score,
             "masked_phone": phone_masked(m.participant.phone),
+            "token": match_token(participant_id=m.participant.pk, session_id=session.pk),
         }
         for m in matches
     ]
@@ -162,7 +177,12 @@ class ParticipantWalkInView(SessionScopedMixin, View):
             business_name=data.get("business_name") or data.get("agency", ""),
         )
         if matches and not request.POST.get("create_anyway"):
-            ctx = {"session": session, "form": form, "matches": _match_rows(matches), "client_id": form.cleaned_data["client_id"]}
+            ctx = {
+                "session": session,
+                "form": form,
+                "matches": _match_rows(matches, session),
+                "client_id": form.cleaned_data["client_id"],
+            }
             return render(request, self.template_name, ctx)
         result = participant_walk_in(
             session=session,
@@ -194,7 +214,11 @@ class ParticipantMatchesView(SessionScopedMixin, View):
             full_name=request.GET.get("full_name", ""),
             business_name=request.GET.get("business_name", "") or request.GET.get("agency", ""),
         )
-        ctx = {"session": session, "matches": _match_rows(matches), "client_id": request.GET.get("client_id") or uuid.uuid4()}
+        ctx = {
+            "session": session,
+            "matches": _match_rows(matches, session),
+            "client_id": request.GET.get("client_id") or uuid.uuid4(),
+        }
         return render(request, "participants/_matches.html", ctx)
 
 

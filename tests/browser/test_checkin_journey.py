@@ -14,6 +14,14 @@ from users.models import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    """The machine is shared: give slow moments 15 s before calling a step failed."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture
 def phone(page):
     page.set_viewport_size({"width": 390, "height": 844})

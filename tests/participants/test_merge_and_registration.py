@@ -107,3 +107,17 @@ def test_pemda_session_asks_for_the_agency(client):
     session = _session(audience="pemda")
     body = client.get(f"/r/{session.registration_token}/").content.decode()
     assert 'name="agency"' in body and 'name="business_name"' not in body
+
+
+def test_self_registration_similar_to_someone_known_goes_to_the_merge_queue():
+    session = _session()
+    known = ParticipantFactory(city=session.city, full_name="Dewi Lestari", business_name="Dapur Dewi", phone="+628114455600")
+
+    participant_register_self(
+        session=session,
+        data={"full_name": "Dewi Lestari", "phone": "+628114455667", "gender": "female", "business_name": "Dapur Dewi"},
+        client_id=uuid.uuid4(),
+    )
+
+    candidate = DuplicateCandidate.objects.get()
+    assert candidate.existing == known and candidate.participant.phone == "+628114455667"

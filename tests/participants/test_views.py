@@ -203,3 +203,36 @@ def test_search_and_session_list_query_counts_do_not_grow(client, trainer_setup,
         client.get(f"/trainer/sessions/{session.pk}/search/", {"q": "Warga"})
     with django_assert_max_num_queries(len(few_list.captured_queries)):
         client.get("/trainer/sessions/")
+
+
+def test_checking_in_someone_out_of_scope_needs_the_offered_match(client, trainer_setup):
+    from participants.views.trainer import match_token
+
+    user, session = trainer_setup
+    stranger = AttendanceFactory(session=TrainingSessionFactory(partner=PartnerFactory())).participant
+    client.force_login(user)
+    url = f"/trainer/sessions/{session.pk}/check-in/"
+
+    guessed = client.post(url, {"participant": stranger.pk, "client_id": str(uuid.uuid4())}, HTTP_ACCEPT="application/json")
+    forged = client.post(
+        url,
+        {
+            "participant": stranger.pk,
+            "client_id": str(uuid.uuid4()),
+            "match_token": match_token(participant_id=stranger.pk, session_id=999),
+        },
+        HTTP_ACCEPT="application/json",
+    )
+    assert guessed.status_code == 404 and forged.status_code == 404
+    assert not Attendance.objects.filter(session=session).exists()
+
+    offered = client.post(
+        url,
+        {
+            "participant": stranger.pk,
+            "client_id": str(uuid.uuid4()),
+            "match_token": match_token(participant_id=stranger.pk, session_id=session.pk),
+        },
+        HTTP_ACCEPT="application/json",
+    )
+    assert offered.status_code == 200 and Attendance.objects.get(session=session).participant == stranger
