@@ -14,7 +14,7 @@ from .health import broker_ok, database_ok
 ROLE_HOME = {
     Role.PROGRAMME_ADMIN: "sessions_app:programme-overview",
     Role.PARTNER_COORDINATOR: "sessions_app:session-list",
-    Role.TRAINER: "home-trainer",
+    Role.TRAINER: "participants:trainer-sessions",
     Role.POLICY_VIEWER: "home-policy",
     Role.KSP_MONITOR: "home-ksp",
 }

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attendance, Participant
+from .models import Attendance, DuplicateCandidate, Participant, ParticipantImport
 
 
 class AttendanceInline(admin.TabularInline):
@@ -29,3 +29,28 @@ class AttendanceAdmin(admin.ModelAdmin):
     list_select_related = ["participant", "session", "session__city"]
     raw_id_fields = ["participant", "session", "checked_in_by"]
     show_full_result_count = False
+
+
+@admin.register(DuplicateCandidate)
+class DuplicateCandidateAdmin(admin.ModelAdmin):
+    list_display = ["participant", "existing", "reason", "score", "status", "created_at"]
+    list_filter = ["status", "reason"]
+    raw_id_fields = ["participant", "existing", "resolved_by"]
+    list_select_related = ["participant", "existing"]
+
+
+@admin.register(ParticipantImport)
+class ParticipantImportAdmin(admin.ModelAdmin):
+    list_display = [
+        "file_name",
+        "created_by",
+        "status",
+        "total_rows",
+        "created_count",
+        "matched_count",
+        "error_count",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    exclude = ["rows", "preview"]
+    raw_id_fields = ["created_by"]

@@ -147,3 +147,81 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.participant} @ {self.session}"
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for review")
+    MERGED = "merged", _("Merged")
+    DISMISSED = "dismissed", _("Not the same person")
+
+
+class DuplicateCandidate(models.Model):
+    """Two records that may be the same person, created anyway: an admin merges or dismisses them."""
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("new record"), on_delete=models.CASCADE, related_name="duplicate_of_candidates"
+    )
+    existing = models.ForeignKey(
+        Participant, verbose_name=_("existing record"), on_delete=models.CASCADE, related_name="duplicate_candidates"
+    )
+    reason = models.CharField(_("why they may be the same"), max_length=200)
+    score = models.PositiveSmallIntegerField(_("similarity"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "existing"], name="duplicate_unique_pair"),
+            models.CheckConstraint(condition=~models.Q(participant=models.F("existing")), name="duplicate_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} ~ {self.existing}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Preview")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ParticipantImport(models.Model):
+    """An uploaded paper list: its parsed rows, the preview shown, and the outcome once confirmed."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(_("rows"), default=list)
+    preview = models.JSONField(_("preview"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("participants created"), default=0)
+    matched_count = models.PositiveIntegerField(_("matched to existing participants"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    failure = models.TextField(_("why it failed"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant import")
+        verbose_name_plural = _("participant imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name

@@ -9,5 +9,6 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("invitations/", include("invitations.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("participants.urls")),
     path("", include("core.urls")),
 ]

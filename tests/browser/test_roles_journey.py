@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HOMES = {
     Role.PROGRAMME_ADMIN: ("/schedule/overview/", "Ikhtisar program"),
     Role.PARTNER_COORDINATOR: ("/schedule/", "Jadwal roadshow"),
-    Role.TRAINER: ("/home/trainer/", "Sesi pelatihan saya"),
+    Role.TRAINER: ("/trainer/sessions/", "Sesi pelatihan saya"),
     Role.POLICY_VIEWER: ("/home/policy/", "Dasbor kebijakan"),
     Role.KSP_MONITOR: ("/home/ksp/", "Pemantauan KSP"),
 }

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
     [
         (Role.PROGRAMME_ADMIN, "/schedule/overview/"),
         (Role.PARTNER_COORDINATOR, "/schedule/"),
-        (Role.TRAINER, "/home/trainer/"),
+        (Role.TRAINER, "/trainer/sessions/"),
         (Role.POLICY_VIEWER, "/home/policy/"),
         (Role.KSP_MONITOR, "/home/ksp/"),
     ],

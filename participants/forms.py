@@ -1,0 +1,99 @@
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .consent import CURRENT_CONSENT_VERSION, consent_text
+from .models import BusinessScale, Gender, Participant, Sector, SocialMediaUse
+from .phones import phone_normalise
+
+
+class ParticipantForm(forms.ModelForm):
+    """The walk-in and self-registration form: the same fields, with consent."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    phone = forms.CharField(
+        label=_("Phone (WhatsApp)"),
+        max_length=30,
+        help_text=_("Any format: 0812…, +62 812… or 62812…"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree"),
+        required=True,
+        error_messages={"required": _("Consent is needed to register. Tick the box to agree.")},
+    )
+    consent_version = forms.CharField(widget=forms.HiddenInput, initial=CURRENT_CONSENT_VERSION, required=False)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "full_name",
+            "phone",
+            "gender",
+            "business_name",
+            "agency",
+            "sector",
+            "scale",
+            "nib",
+            "email",
+            "baseline_social_media",
+            "whatsapp_opt_in",
+        ]
+        labels = {"whatsapp_opt_in": _("Send me messages about the programme on WhatsApp (optional)")}
+        help_texts = {
+            "scale": _(
+                "PP 7/2021 annual sales: micro up to Rp2 billion, small over Rp2 billion up to Rp15 billion, "
+                "medium over Rp15 billion up to Rp50 billion."
+            ),
+            "nib": _("Optional: the 13-digit business identification number from OSS."),
+        }
+        widgets = {"nib": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "13"})}
+
+    def __init__(self, *args, pemda: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pemda = pemda
+        self.fields["gender"].choices = [("", "---------"), *Gender.choices]
+        self.fields["sector"].choices = [("", "---------"), *Sector.choices]
+        self.fields["scale"].choices = [("", "---------"), *BusinessScale.choices]
+        self.fields["baseline_social_media"].choices = [("", "---------"), *SocialMediaUse.choices]
+        self.consent_text = consent_text(CURRENT_CONSENT_VERSION)
+        self.fields["consent"].help_text = self.consent_text
+        if pemda:
+            for name in ("business_name", "sector", "scale", "nib"):
+                del self.fields[name]
+            self.fields["agency"].required = True
+            self.fields["agency"].help_text = _("Your office, e.g. Diskominfo Kota Gorontalo.")
+        else:
+            del self.fields["agency"]
+            self.fields["business_name"].required = True
+
+    def clean_phone(self):
+        return phone_normalise(self.cleaned_data["phone"])
+
+    def clean_nib(self):
+        nib = (self.cleaned_data.get("nib") or "").replace(" ", "")
+        if nib and not (nib.isdigit() and len(nib) == 13):
+            raise ValidationError(_("The NIB has exactly 13 digits."), code="invalid_nib")
+        return nib
+
+    def participant_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("client_id", "consent", "consent_version")}
+
+
+class CheckInForm(forms.Form):
+    participant = forms.IntegerField(widget=forms.HiddenInput)
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"), help_text=_("Columns: session, name, phone, gender, business, nib, email, status.")
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Upload a CSV or XLSX file."), code="file_type")
+        return upload

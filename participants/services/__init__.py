@@ -1,0 +1,1 @@
+"""Writes for participants, split by concept: checkin, registration, matching, merging, imports, exports."""

@@ -1,0 +1,145 @@
+"""Checking people in at a session, walk-ins, and closing attendance.
+
+Every write carries a client-generated id (Attendance.client_id). A double tap, a resubmitted
+form or a replay from an offline queue finds the attendance it already made and changes
+nothing; two trainers checking in the same person at once meet at the unique
+(participant, session) constraint and both get the one attendance.
+"""
+
+import uuid
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from sessions_app.models import TrainingSession
+
+from ..models import Attendance, AttendanceStatus, Participant, RegistrationSource
+from .locks import advisory_lock
+from .matching import Match, duplicate_candidates_record
+from .registration import participant_create
+
+
+def progress_changed(*, city_id: int, programme_id: int) -> None:
+    """THE post-commit hook for "progress changed for this city".
+
+    Called once after every commit that changes who attended (check-in, walk-in, closing
+    attendance, merge, import). LEAD: connect the progress roll-up here (e.g. queue
+    `rollup_progress` for this programme/city); nothing else in the participants app needs to change.
+    """
+
+
+def _after_commit_progress_changed(session: TrainingSession) -> None:
+    city_id, programme_id = session.city_id, session.programme_id
+    transaction.on_commit(lambda: progress_changed(city_id=city_id, programme_id=programme_id))
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    attendance: Attendance
+    created: bool  # a new attendance row
+    checked_in_now: bool  # this call is the one that turned it into "attended"
+
+
+_UPSERT_SQL = """
+INSERT INTO participants_attendance
+    (participant_id, session_id, status, source, registered_at, checked_in_at, checked_in_by_id, device, client_id)
+VALUES (%s, %s, 'attended', %s, %s, %s, %s, %s, %s)
+ON CONFLICT (participant_id, session_id) DO UPDATE
+    SET status = 'attended', checked_in_at = EXCLUDED.checked_in_at,
+        checked_in_by_id = EXCLUDED.checked_in_by_id, device = EXCLUDED.device
+    WHERE participants_attendance.status <> 'attended'
+RETURNING id, {created}
+"""
+
+
+def attendance_check_in(
+    *, session: TrainingSession, participant: Participant, by, client_id: uuid.UUID, device: str = ""
+) -> CheckInResult:
+    """Mark the participant as attended at the session. Idempotent by client_id and by (participant, session).
+
+    One statement does it (insert, or turn a registration/no-show into attended), so two trainers
+    tapping at the same moment meet in the unique index and neither gets an error.
+    """
+    # No separate look-up by client_id: a replay meets its own row in the upsert and changes nothing.
+    now = timezone.now()
+    created_expr = "(xmax = 0)" if connection.vendor == "postgresql" else "NULL"
+    params = [participant.pk, session.pk, RegistrationSource.TRAINER, now, now, getattr(by, "pk", None), device[:200], client_id]
+    if connection.vendor != "postgresql":
+        params[-1] = client_id.hex
+    try:
+        # One statement needs no BEGIN/COMMIT of its own; inside a caller's transaction a savepoint
+        # keeps that transaction usable if the statement fails.
+        guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with guard, connection.cursor() as cursor:
+            cursor.execute(_UPSERT_SQL.format(created=created_expr), params)
+            row = cursor.fetchone()
+            if row is not None:
+                _after_commit_progress_changed(session)
+    except IntegrityError:  # the client id was already used, by a concurrent copy of this very request
+        return CheckInResult(Attendance.objects.get(client_id=client_id), created=False, checked_in_now=False)
+    if row is None:  # already attended: nothing changed
+        attendance = Attendance.objects.get(participant=participant, session=session)
+        return CheckInResult(attendance, created=False, checked_in_now=False)
+    attendance = Attendance(
+        pk=row[0],
+        participant=participant,
+        session=session,
+        status=AttendanceStatus.ATTENDED,
+        checked_in_at=now,
+        checked_in_by=by,
+        device=device[:200],
+    )
+    return CheckInResult(attendance, created=bool(row[1]), checked_in_now=True)
+
+
+def participant_walk_in(
+    *,
+    session: TrainingSession,
+    data: dict[str, Any],
+    by,
+    client_id: uuid.UUID,
+    device: str = "",
+    uncertain_matches: list[Match] = (),
+) -> CheckInResult:
+    """Create a participant who just walked in and check them in, once per client_id.
+
+    `uncertain_matches` are the likely matches the trainer saw and chose not to use: the new
+    record goes to the merge queue against each of them.
+    """
+    with transaction.atomic():
+        advisory_lock(key=f"attendance-client:{client_id}")
+        replay = Attendance.objects.filter(client_id=client_id).first()
+        if replay is not None:
+            return CheckInResult(replay, created=False, checked_in_now=False)
+        participant = participant_create(data=data, session=session, by=by)
+        duplicate_candidates_record(participant=participant, matches=list(uncertain_matches))
+        attendance = Attendance.objects.create(
+            participant=participant,
+            session=session,
+            status=AttendanceStatus.ATTENDED,
+            source=RegistrationSource.WALK_IN,
+            checked_in_at=timezone.now(),
+            checked_in_by=by,
+            device=device[:200],
+            client_id=client_id,
+        )
+        _after_commit_progress_changed(session)
+        return CheckInResult(attendance, created=True, checked_in_now=True)
+
+
+def attendance_close(*, session: TrainingSession, by) -> int:
+    """Close attendance: everyone still only registered becomes a no-show. Returns how many. Idempotent."""
+    with transaction.atomic():
+        locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+        no_shows = Attendance.objects.filter(session=locked, status=AttendanceStatus.REGISTERED).update(
+            status=AttendanceStatus.NO_SHOW
+        )
+        if locked.attendance_closed_at is None:
+            locked.attendance_closed_at = timezone.now()
+            locked.save(update_fields=["attendance_closed_at", "updated_at"])
+        _after_commit_progress_changed(locked)
+    session.attendance_closed_at = locked.attendance_closed_at
+    return no_shows

@@ -1,0 +1,105 @@
+"""Creating and updating participants from the walk-in, self-registration and import forms."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sessions_app.models import Audience, TrainingSession
+
+from ..consent import CURRENT_CONSENT_VERSION
+from ..models import Attendance, AttendanceStatus, Participant, ParticipantKind, RegistrationSource
+from .locks import advisory_lock
+from .matching import duplicate_candidates_record, participant_find_matches
+
+PARTICIPANT_FIELDS = (
+    "full_name",
+    "phone",
+    "email",
+    "gender",
+    "age_band",
+    "business_name",
+    "agency",
+    "sector",
+    "scale",
+    "nib",
+    "baseline_social_media",
+    "whatsapp_opt_in",
+)
+
+
+def _kind_for(session: TrainingSession) -> str:
+    return ParticipantKind.PEMDA if session.audience == Audience.PEMDA else ParticipantKind.UMKM
+
+
+def participant_create(
+    *, data: dict[str, Any], session: TrainingSession, by=None, consent_version: str = CURRENT_CONSENT_VERSION
+) -> Participant:
+    """A new participant in the session's city, with the consent version they agreed to."""
+    values = {f: data[f] for f in PARTICIPANT_FIELDS if f in data and data[f] is not None}
+    participant = Participant(
+        **values,
+        city_id=session.city_id,
+        kind=_kind_for(session),
+        consent_at=timezone.now() if consent_version else None,
+        consent_version=consent_version,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    participant.full_clean(exclude=["city", "created_by", "merged_into"])
+    participant.save()
+    return participant
+
+
+def participant_update_from(*, participant: Participant, data: dict[str, Any], consent_version: str = "") -> Participant:
+    """The person told us again: newer answers win, blanks do not wipe what we knew."""
+    changed = []
+    for field in PARTICIPANT_FIELDS:
+        value = data.get(field)
+        if value in (None, "") or getattr(participant, field) == value:
+            continue
+        setattr(participant, field, value)
+        changed.append(field)
+    if consent_version:
+        participant.consent_version = consent_version
+        participant.consent_at = timezone.now()
+        changed += ["consent_version", "consent_at"]
+    if changed:
+        participant.full_clean(exclude=["city", "created_by", "merged_into"])
+        participant.save(update_fields=[*changed, "updated_at"])
+    return participant
+
+
+def participant_register_self(*, session: TrainingSession, data: dict[str, Any], client_id) -> Attendance:
+    """Self-registration through the session's link: registered, not checked in.
+
+    The same phone registering again updates that person rather than creating a second one;
+    concurrent submissions for one phone are serialised by an advisory lock on it.
+    """
+    with transaction.atomic():
+        existing = Attendance.objects.filter(client_id=client_id).select_related("participant").first()
+        if existing:
+            return existing
+        advisory_lock(key=f"participant-phone:{data['phone']}")
+        participant = (
+            Participant.objects.filter(phone=data["phone"], merged_into__isnull=True, erased_at__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        if participant:
+            participant_update_from(participant=participant, data=data, consent_version=CURRENT_CONSENT_VERSION)
+        else:
+            participant = participant_create(data=data, session=session)
+            # They could not be shown likely matches (other people's data): an admin reviews them instead.
+            matches = participant_find_matches(
+                city_id=session.city_id,
+                nib=participant.nib,
+                full_name=participant.full_name,
+                business_name=participant.business_name or participant.agency,
+            )
+            duplicate_candidates_record(participant=participant, matches=matches)
+        attendance, _ = Attendance.objects.get_or_create(
+            participant=participant,
+            session=session,
+            defaults={"client_id": client_id, "source": RegistrationSource.SELF, "status": AttendanceStatus.REGISTERED},
+        )
+        return attendance

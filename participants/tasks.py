@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from .models import ParticipantImport
+from .services.imports import import_apply, import_mark_failed
+
+
+@shared_task(acks_late=True)
+def participant_import_run(import_id: int) -> None:
+    """Run a confirmed import. Idempotent: an import already done is left as it is."""
+    job = ParticipantImport.objects.filter(pk=import_id).first()
+    if job is None:
+        return
+    try:
+        import_apply(participant_import=job)
+    except Exception as exc:  # the transaction rolled back; tell the person who uploaded it
+        import_mark_failed(import_id=import_id, reason=str(exc))
+        raise

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from .views import manage, public, trainer
+
+app_name = "participants"
+
+urlpatterns = [
+    path("trainer/sessions/", trainer.TrainingSessionListView.as_view(), name="trainer-sessions"),
+    path("trainer/sessions/<int:pk>/", trainer.TrainingSessionCheckInView.as_view(), name="session-checkin"),
+    path("trainer/sessions/<int:pk>/search/", trainer.ParticipantSearchView.as_view(), name="session-search"),
+    path("trainer/sessions/<int:pk>/check-in/", trainer.AttendanceCheckInView.as_view(), name="check-in"),
+    path("trainer/sessions/<int:pk>/walk-in/", trainer.ParticipantWalkInView.as_view(), name="walk-in"),
+    path("trainer/sessions/<int:pk>/matches/", trainer.ParticipantMatchesView.as_view(), name="walk-in-matches"),
+    path("trainer/sessions/<int:pk>/close/", trainer.AttendanceCloseView.as_view(), name="close-attendance"),
+    path("trainer/sessions/<int:pk>/qr.svg", trainer.SessionQrView.as_view(), name="session-qr"),
+    path("trainer/sessions/<int:pk>/sign-up-sheet/", trainer.SessionSignUpSheetView.as_view(), name="sign-up-sheet"),
+    path("r/<uuid:token>/", public.SelfRegistrationView.as_view(), name="self-register"),
+    path("r/<uuid:token>/done/", public.SelfRegistrationDoneView.as_view(), name="self-register-done"),
+    path("participants/", manage.ParticipantListView.as_view(), name="list"),
+    path("participants/<int:pk>/", manage.ParticipantDetailView.as_view(), name="detail"),
+    path("participants/duplicates/", manage.DuplicateCandidateListView.as_view(), name="duplicates"),
+    path("participants/duplicates/<int:pk>/", manage.DuplicateCandidateResolveView.as_view(), name="duplicate-resolve"),
+    path("participants/import/", manage.ParticipantImportCreateView.as_view(), name="import"),
+    path("participants/import/<int:pk>/", manage.ParticipantImportDetailView.as_view(), name="import-detail"),
+    path("participants/import/<int:pk>/progress/", manage.ParticipantImportProgressView.as_view(), name="import-progress"),
+    path("participants/import/<int:pk>/confirm/", manage.ParticipantImportConfirmView.as_view(), name="import-confirm"),
+    path("participants/export/<str:what>.<str:fmt>", manage.ExportView.as_view(), name="export"),
+]

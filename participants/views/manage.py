@@ -1,0 +1,206 @@
+"""Participants for admins and coordinators: list, detail, merge queue, import, export."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from users.models import Role
+from users.scoping import attendances_for, participants_for
+
+from ..forms import ImportUploadForm
+from ..models import DuplicateCandidate, DuplicateStatus, ImportStatus, ParticipantImport
+from ..phones import phone_display, phone_search_digits
+from ..services.exports import export_csv_stream, export_xlsx_bytes
+from ..services.imports import import_apply, import_create, import_progress
+from ..services.merging import duplicate_dismiss, participant_merge
+from ..tasks import participant_import_run
+from .common import MANAGES_PARTICIPANTS, PersonalDataMixin
+
+# Files with more rows than this are imported by a background job with a progress bar.
+IMPORT_INLINE_MAX_ROWS = 200
+
+
+class ParticipantListView(PersonalDataMixin, ListView):
+    template_name = "participants/participant_list.html"
+    paginate_by = 50
+    context_object_name = "participants"
+
+    def get_queryset(self):
+        qs = participants_for(self.request.user).filter(merged_into__isnull=True).select_related("city")
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            digits = phone_search_digits(query)
+            qs = qs.filter(phone__contains=digits) if digits else qs.filter(full_name__icontains=query)
+        return qs.order_by("full_name", "pk")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["query"] = self.request.GET.get("q", "")
+        ctx["may_import"] = self.request.user.role in MANAGES_PARTICIPANTS or self.request.user.is_superuser
+        return ctx
+
+
+class ParticipantDetailView(PersonalDataMixin, DetailView):
+    template_name = "participants/participant_detail.html"
+    context_object_name = "participant"
+
+    def get_queryset(self):
+        return participants_for(self.request.user).select_related("city", "merged_into")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["phone"] = phone_display(self.object.phone)
+        ctx["attendances"] = (
+            attendances_for(self.request.user)
+            .filter(participant=self.object)
+            .select_related("session", "session__city")
+            .order_by("-session__starts_at")
+        )
+        return ctx
+
+
+class AdminOnlyMixin(PersonalDataMixin):
+    allowed_roles = (Role.PROGRAMME_ADMIN,)
+
+
+class DuplicateCandidateListView(AdminOnlyMixin, ListView):
+    template_name = "participants/duplicate_list.html"
+    context_object_name = "candidates"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN)
+            .select_related("participant", "participant__city", "existing", "existing__city")
+            .order_by("-score", "created_at")
+        )
+
+
+class DuplicateCandidateResolveView(AdminOnlyMixin, View):
+    def post(self, request, pk):
+        candidate = get_object_or_404(DuplicateCandidate, pk=pk)
+        action = request.POST.get("action")
+        if action == "dismiss":
+            duplicate_dismiss(candidate=candidate, by=request.user)
+            messages.success(request, _("Kept as two different people."))
+            return redirect("participants:duplicates")
+        if action not in ("keep_existing", "keep_new"):
+            raise Http404
+        keep, lose = candidate.existing, candidate.participant
+        if action == "keep_new":
+            keep, lose = lose, keep
+        try:
+            participant_merge(keep=keep, lose=lose, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Merged into %(name)s; their attendances now count once.") % {"name": keep.full_name})
+        return redirect("participants:duplicates")
+
+
+class ParticipantImportCreateView(PersonalDataMixin, View):
+    allowed_roles = MANAGES_PARTICIPANTS
+    template_name = "participants/import_upload.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": ImportUploadForm()})
+
+    def post(self, request):
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                job = import_create(user=request.user, name=upload.name, content=upload.read())
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return redirect("participants:import-detail", pk=job.pk)
+        return render(request, self.template_name, {"form": form})
+
+
+class ImportScopedMixin(PersonalDataMixin):
+    allowed_roles = MANAGES_PARTICIPANTS
+
+    def get_import(self) -> ParticipantImport:
+        qs = ParticipantImport.objects.all()
+        if not self.request.user.is_superuser and self.request.user.role != Role.PROGRAMME_ADMIN:
+            qs = qs.filter(created_by=self.request.user)
+        return get_object_or_404(qs, pk=self.kwargs["pk"])
+
+
+def _import_context(job: ParticipantImport) -> dict:
+    done = import_progress(participant_import=job)
+    percent = int(100 * done / job.total_rows) if job.total_rows else 100
+    return {
+        "job": job,
+        "done_rows": done,
+        "percent": percent,
+        "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+        "statuses": ImportStatus,
+    }
+
+
+class ParticipantImportDetailView(ImportScopedMixin, View):
+    """The preview before confirming, the progress while it runs, the result after."""
+
+    def get(self, request, pk):
+        job = self.get_import()
+        ctx = _import_context(job)
+        if job.status == ImportStatus.PREVIEW:
+            ctx["preview_rows"] = job.preview[:500]
+            ctx["counts"] = {a: sum(1 for p in job.preview if p["action"] == a) for a in ("create", "match", "error")}
+        return render(request, "participants/import_detail.html", ctx)
+
+
+class ParticipantImportProgressView(ImportScopedMixin, View):
+    """htmx partial polled while the job runs; it stops polling once the job is done."""
+
+    def get(self, request, pk):
+        return render(request, "participants/_import_progress.html", _import_context(self.get_import()))
+
+
+class ParticipantImportConfirmView(ImportScopedMixin, View):
+    def post(self, request, pk):
+        job = self.get_import()
+        if job.status == ImportStatus.PREVIEW:
+            if job.total_rows > IMPORT_INLINE_MAX_ROWS:
+                with transaction.atomic():
+                    updated = ParticipantImport.objects.filter(pk=job.pk, status=ImportStatus.PREVIEW).update(
+                        status=ImportStatus.QUEUED
+                    )
+                    if updated:
+                        transaction.on_commit(lambda: participant_import_run.delay(job.pk))
+            else:
+                import_apply(participant_import=job)
+        return redirect("participants:import-detail", pk=job.pk)
+
+
+class ExportView(PersonalDataMixin, View):
+    """CSV or XLSX of participants or attendance, only the rows the user may see."""
+
+    def get(self, request, what, fmt):
+        if what == "participants":
+            qs = participants_for(request.user)
+        elif what == "attendance":
+            qs = attendances_for(request.user)
+        else:
+            raise Http404
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        filename = f"{what}-{stamp}.{fmt}"
+        if fmt == "csv":
+            response = StreamingHttpResponse(export_csv_stream(what=what, qs=qs), content_type="text/csv; charset=utf-8")
+        elif fmt == "xlsx":
+            response = HttpResponse(
+                export_xlsx_bytes(what=what, qs=qs),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            raise Http404
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

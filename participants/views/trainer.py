@@ -1,0 +1,276 @@
+"""The trainer's flow on a phone: sessions, roster, search, one-tap check-in, walk-in, close attendance."""
+
+import uuid
+
+from django.contrib import messages
+from django.core import signing
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from sessions_app.models import Audience, TrainingSession
+from users.scoping import participants_for, sessions_for
+
+from ..forms import CheckInForm, ParticipantForm
+from ..models import AttendanceStatus, Participant
+from ..phones import phone_masked, phone_normalise
+from ..selectors import participant_search, session_counts, session_local, session_roster, trainer_sessions_upcoming
+from ..services.checkin import attendance_check_in, attendance_close, participant_walk_in
+from ..services.matching import participant_find_matches
+from .common import RUNS_SESSIONS, PersonalDataMixin, device_of
+
+
+class SessionScopedMixin(PersonalDataMixin):
+    allowed_roles = RUNS_SESSIONS
+
+    def get_session(self) -> TrainingSession:
+        if not hasattr(self, "_session"):
+            qs = sessions_for(self.request.user).select_related("city")
+            self._session = get_object_or_404(qs, pk=self.kwargs["pk"])
+            self._session.local_start = session_local(self._session)
+            self._session.local_end = session_local(self._session, self._session.ends_at)
+        return self._session
+
+
+class TrainingSessionListView(PersonalDataMixin, TemplateView):
+    allowed_roles = RUNS_SESSIONS
+    template_name = "participants/trainer_sessions.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["sessions"] = trainer_sessions_upcoming(user=self.request.user)
+        return ctx
+
+
+class TrainingSessionCheckInView(SessionScopedMixin, TemplateView):
+    """The session page: counts, search as you type, the roster with one-tap check-in."""
+
+    template_name = "participants/session_checkin.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        session = self.get_session()
+        query = self.request.GET.get("q", "")
+        ctx.update(
+            session=session,
+            counts=session_counts(session=session),
+            roster=[_row(a.participant, a.status) for a in session_roster(session=session)],
+            query=query,
+            results=[_row(p, p.session_status) for p in participant_search(user=self.request.user, session=session, query=query)],
+        )
+        return ctx
+
+
+def _row(participant: Participant, status: str) -> dict:
+    return {"participant": participant, "status": status, "client_id": uuid.uuid4()}
+
+
+class ParticipantSearchView(SessionScopedMixin, View):
+    """htmx partial: search results as the trainer types."""
+
+    def get(self, request, pk):
+        session = self.get_session()
+        query = request.GET.get("q", "")
+        results = [_row(p, p.session_status) for p in participant_search(user=request.user, session=session, query=query)]
+        return render(request, "participants/_search_results.html", {"session": session, "results": results, "query": query})
+
+
+class AttendanceCheckInView(SessionScopedMixin, View):
+    """One tap: POST participant + client_id. Replays and double taps return the same attendance."""
+
+    def post(self, request, pk):
+        session = self.get_session()
+        form = CheckInForm(request.POST)
+        if not form.is_valid():
+            return self._reply(request, session, None, _("That check-in could not be read. Search for the person again."))
+        participant = self._participant(session, form.cleaned_data["participant"])
+        if participant is None:
+            return self._reply(request, session, None, _("That person is not in your sessions or this city."), status=404)
+        result = attendance_check_in(
+            session=session,
+            participant=participant,
+            by=request.user,
+            client_id=form.cleaned_data["client_id"],
+            device=device_of(request),
+        )
+        note = _("%(name)s is checked in.") % {"name": participant.full_name}
+        if not result.checked_in_now:
+            note = _("%(name)s was already checked in.") % {"name": participant.full_name}
+        return self._reply(request, session, result.attendance, note)
+
+    def _participant(self, session, pk):
+        # Someone the user may see, or a likely match the server itself offered for this session
+        # (signed), e.g. a person trained by another partner before. Guessing ids gains nothing.
+        allowed = Q(pk__in=participants_for(self.request.user).filter(pk=pk).values("pk"))
+        if match_token_valid(self.request.POST.get("match_token", ""), participant_id=pk, session_id=session.pk):
+            allowed = Q(pk=pk)
+        return Participant.objects.filter(allowed, pk=pk, merged_into__isnull=True, erased_at__isnull=True).first()
+
+    def _reply(self, request, session, attendance, note, status=200):
+        if request.htmx:
+            if attendance is None:
+                return HttpResponse(format_html('<div class="alert alert-danger">{}</div>', note))
+            ctx = {"session": session, "row": _row(attendance.participant, attendance.status), "note": note}
+            return render(request, "participants/_roster_row.html", ctx)
+        if request.headers.get("Accept", "").startswith("application/json"):
+            body = {"ok": attendance is not None, "status": getattr(attendance, "status", ""), "message": note}
+            return JsonResponse(body, status=status)
+        (messages.success if attendance else messages.error)(request, note)
+        return redirect("participants:session-checkin", pk=session.pk)
+
+
+MATCH_SALT = "participants.match-offer"
+MATCH_MAX_AGE = 12 * 3600
+
+
+def match_token(*, participant_id: int, session_id: int) -> str:
+    return signing.dumps([participant_id, session_id], salt=MATCH_SALT)
+
+
+def match_token_valid(token: str, *, participant_id: int, session_id: int) -> bool:
+    try:
+        return signing.loads(token, salt=MATCH_SALT, max_age=MATCH_MAX_AGE) == [participant_id, session_id]
+    except signing.BadSignature:
+        return False
+
+
+def _match_rows(matches, session) -> list[dict]:
+    return [
+        {
+            "participant": m.participant,
+            "reason": m.reason,
+            "score": m.score,
+            "masked_phone": phone_masked(m.participant.phone),
+            "token": match_token(participant_id=m.participant.pk, session_id=session.pk),
+        }
+        for m in matches
+    ]
+
+
+class ParticipantWalkInView(SessionScopedMixin, View):
+    """A walk-in: the short form; likely matches are offered before a new record is made."""
+
+    template_name = "participants/walk_in.html"
+
+    def form(self, data=None):
+        return ParticipantForm(data, pemda=self.get_session().audience == Audience.PEMDA)
+
+    def get(self, request, pk):
+        return render(request, self.template_name, {"session": self.get_session(), "form": self.form()})
+
+    def post(self, request, pk):
+        session = self.get_session()
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"session": session, "form": form}, status=200)
+        data = form.participant_data()
+        matches = participant_find_matches(
+            city_id=session.city_id,
+            phone=data["phone"],
+            nib=data.get("nib", ""),
+            full_name=data["full_name"],
+            business_name=data.get("business_name") or data.get("agency", ""),
+        )
+        if matches and not request.POST.get("create_anyway"):
+            ctx = {
+                "session": session,
+                "form": form,
+                "matches": _match_rows(matches, session),
+                "client_id": form.cleaned_data["client_id"],
+            }
+            return render(request, self.template_name, ctx)
+        result = participant_walk_in(
+            session=session,
+            data=data,
+            by=request.user,
+            client_id=form.cleaned_data["client_id"],
+            device=device_of(request),
+            uncertain_matches=matches,
+        )
+        messages.success(request, _("%(name)s is added and checked in.") % {"name": result.attendance.participant.full_name})
+        return redirect("participants:session-checkin", pk=session.pk)
+
+
+class ParticipantMatchesView(SessionScopedMixin, View):
+    """htmx partial: likely existing records while the walk-in form is being typed."""
+
+    def get(self, request, pk):
+        session = self.get_session()
+        phone = ""
+        try:
+            phone = phone_normalise(request.GET.get("phone", ""))
+        except Exception:
+            phone = ""
+        nib = request.GET.get("nib", "").strip()
+        matches = participant_find_matches(
+            city_id=session.city_id,
+            phone=phone,
+            nib=nib if len(nib) == 13 else "",
+            full_name=request.GET.get("full_name", ""),
+            business_name=request.GET.get("business_name", "") or request.GET.get("agency", ""),
+        )
+        ctx = {
+            "session": session,
+            "matches": _match_rows(matches, session),
+            "client_id": request.GET.get("client_id") or uuid.uuid4(),
+        }
+        return render(request, "participants/_matches.html", ctx)
+
+
+class AttendanceCloseView(SessionScopedMixin, View):
+    template_name = "participants/close_attendance.html"
+
+    def get(self, request, pk):
+        session = self.get_session()
+        return render(request, self.template_name, {"session": session, "counts": session_counts(session=session)})
+
+    def post(self, request, pk):
+        session = self.get_session()
+        no_shows = attendance_close(session=session, by=request.user)
+        messages.success(
+            request,
+            _("Attendance is closed. %(count)s registered people who did not come are marked as no-shows.") % {"count": no_shows},
+        )
+        return redirect("participants:session-checkin", pk=session.pk)
+
+
+def sign_up_url(request, session: TrainingSession) -> str:
+    return request.build_absolute_uri(reverse("participants:self-register", kwargs={"token": session.registration_token}))
+
+
+class SessionQrView(SessionScopedMixin, View):
+    def get(self, request, pk):
+        import segno
+
+        qr = segno.make(sign_up_url(request, self.get_session()), error="m")
+        return HttpResponse(qr.svg_inline(scale=6, border=2), content_type="image/svg+xml")
+
+
+class SessionSignUpSheetView(SessionScopedMixin, TemplateView):
+    """Printable A4 sign-up sheet: QR, title, place, local time, blank rows, the consent text and its version."""
+
+    template_name = "participants/sign_up_sheet.html"
+
+    def get_context_data(self, **kwargs):
+        import segno
+
+        from ..consent import CURRENT_CONSENT_VERSION, consent_text
+
+        ctx = super().get_context_data(**kwargs)
+        session = self.get_session()
+        url = sign_up_url(self.request, session)
+        ctx.update(
+            session=session,
+            url=url,
+            qr_svg=segno.make(url, error="m").svg_inline(scale=5, border=1),
+            consent_text=consent_text(),
+            consent_version=CURRENT_CONSENT_VERSION,
+            blank_rows=range(1, 19),
+            statuses=AttendanceStatus,
+        )
+        return ctx

@@ -1,0 +1,91 @@
+// Check-in that tolerates a lost connection: taps made offline are kept in localStorage with
+// their client ids and replayed when the phone is back online. The server treats a replayed
+// client id as the same check-in, so sending one twice is harmless.
+(function () {
+  "use strict";
+  var KEY = "laju-checkin-queue";
+  var text = window.CHECKIN_TEXT || {};
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
+  }
+  function save(queue) { localStorage.setItem(KEY, JSON.stringify(queue)); }
+
+  function banner() {
+    var el = document.getElementById("offline-banner");
+    if (!el) return;
+    var queue = load();
+    if (!navigator.onLine) {
+      el.textContent = text.offline + (queue.length ? " " + text.pending + " " + queue.length : "");
+      el.classList.remove("d-none");
+    } else if (queue.length) {
+      el.textContent = text.pending + " " + queue.length;
+      el.classList.remove("d-none");
+    } else {
+      el.classList.add("d-none");
+    }
+  }
+
+  function enqueue(form) {
+    var data = new FormData(form);
+    var item = {
+      url: form.getAttribute("action"),
+      participant: data.get("participant"),
+      client_id: data.get("client_id"),
+      csrf: data.get("csrfmiddlewaretoken")
+    };
+    var queue = load();
+    if (!queue.some(function (q) { return q.client_id === item.client_id; })) queue.push(item);
+    save(queue);
+    var button = form.querySelector("button");
+    if (button) { button.disabled = true; button.textContent = "⏳"; }
+    var note = document.createElement("div");
+    note.className = "small text-warning";
+    note.setAttribute("data-testid", "queued");
+    note.textContent = text.queued;
+    form.appendChild(note);
+    banner();
+  }
+
+  function replay() {
+    var queue = load();
+    if (!queue.length || !navigator.onLine) { banner(); return; }
+    var item = queue[0];
+    var body = new FormData();
+    body.append("participant", item.participant);
+    body.append("client_id", item.client_id);
+    body.append("csrfmiddlewaretoken", item.csrf);
+    fetch(item.url, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (response.status >= 500) throw new Error("server");
+        // Sent (or refused for good, e.g. 404): either way it leaves the queue.
+        save(load().filter(function (q) { return q.client_id !== item.client_id; }));
+        var row = document.getElementById("person-" + item.participant);
+        if (row && response.ok) {
+          var form = row.querySelector("form");
+          if (form) form.outerHTML = '<span class="badge text-bg-success p-2" data-testid="checked-in">✓</span>';
+        }
+        replay();
+      })
+      .catch(function () { banner(); });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("checkin-form")) return;
+    if (!navigator.onLine) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      enqueue(form);
+    }
+  }, true);
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.detail.elt;
+    if (form && form.classList && form.classList.contains("checkin-form")) enqueue(form);
+  });
+
+  window.addEventListener("online", replay);
+  window.addEventListener("offline", banner);
+  document.addEventListener("DOMContentLoaded", replay);
+})();
