@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from progress.services import progress_refresh_soon
 from sessions_app.models import TrainingSession
 
 from ..models import Attendance, AttendanceStatus, Participant, RegistrationSource
@@ -26,9 +27,9 @@ def progress_changed(*, city_id: int, programme_id: int) -> None:
     """THE post-commit hook for "progress changed for this city".
 
     Called once after every commit that changes who attended (check-in, walk-in, closing
-    attendance, merge, import). LEAD: connect the progress roll-up here (e.g. queue
-    `rollup_progress` for this programme/city); nothing else in the participants app needs to change.
+    attendance, merge, import): asks for a debounced roll-up refresh of the programme.
     """
+    progress_refresh_soon(programme_id=programme_id, city_id=city_id)
 
 
 def _after_commit_progress_changed(session: TrainingSession) -> None:
