@@ -15,8 +15,8 @@ ROLE_HOME = {
     Role.PROGRAMME_ADMIN: "home-admin",
     Role.PARTNER_COORDINATOR: "home-coordinator",
     Role.TRAINER: "home-trainer",
-    Role.POLICY_VIEWER: "home-policy",
-    Role.KSP_MONITOR: "home-ksp",
+    Role.POLICY_VIEWER: "monitoring-dashboard",
+    Role.KSP_MONITOR: "monitoring-ksp",
 }
 
 
