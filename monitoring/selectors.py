@@ -24,6 +24,7 @@ from users.scoping import city_targets_for, participants_for, programmes_for, se
 from .models import Dimension, DimensionRollup, SessionRollup
 
 TREND_MAX_POINTS = 120
+PACE_WINDOW_DAYS = 28
 
 
 def programme_for(*, user, programme_id=None) -> Programme | None:
@@ -217,8 +218,10 @@ def ksp_overview(*, user, programme: Programme, today: dt.date) -> Overview:
         if running >= target:
             overview.reached_on = day
             break
-    elapsed_days = max(1, (today - programme.starts_on).days + 1)
-    pace_per_day = overview.trained / elapsed_days
+    # The current pace is the last PACE_WINDOW_DAYS: a programme that paused has no pace to project from.
+    window_start = today - dt.timedelta(days=PACE_WINDOW_DAYS - 1)
+    recent = sum(n for day, n in per_day if window_start <= day <= today)
+    pace_per_day = recent / PACE_WINDOW_DAYS
     overview.pace_per_week = round(pace_per_day * 7, 1)
     if overview.reached_on is None and pace_per_day > 0:
         overview.projected_on = today + dt.timedelta(days=math.ceil((target - overview.trained) / pace_per_day))

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView, View
 
 from users.mixins import RoleRequiredMixin
@@ -50,11 +51,26 @@ def _today() -> dt.date:
     return timezone.localdate(timezone=REPORT_ZONE)
 
 
-class ProgressOverviewView(RoleRequiredMixin, TemplateView):
+class NoProgrammeMixin:
+    """With no programme yet, the role's home page says so instead of failing."""
+
+    title = ""
+
+    def get(self, request, *args, **kwargs):
+        if programme_for(user=request.user, programme_id=request.GET.get("programme")) is None:
+            ctx = {"title": self.title, "role_label": request.user.get_role_display()}
+            return self.response_class(
+                request, ["monitoring/no_programme.html"], ctx, status=200 if not request.GET.get("programme") else 404
+            )
+        return super().get(request, *args, **kwargs)
+
+
+class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
     """The KSP monitoring view: aggregates only."""
 
     template_name = "monitoring/ksp_overview.html"
     allowed_roles = AGGREGATE_ROLES
+    title = _lazy("KSP monitoring")
 
     def overview(self):
         programme = programme_for(user=self.request.user, programme_id=self.request.GET.get("programme"))
@@ -111,8 +127,9 @@ class DashboardMixin(RoleRequiredMixin):
         return form, filters
 
 
-class ProgressDashboardView(DashboardMixin, TemplateView):
+class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
     template_name = "monitoring/dashboard.html"
+    title = _lazy("Policy dashboards")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -12,8 +12,8 @@ HOMES = {
     Role.PROGRAMME_ADMIN: ("/home/admin/", "Administrasi program"),
     Role.PARTNER_COORDINATOR: ("/home/coordinator/", "Koordinasi mitra"),
     Role.TRAINER: ("/home/trainer/", "Sesi pelatihan saya"),
-    Role.POLICY_VIEWER: ("/home/policy/", "Dasbor kebijakan"),
-    Role.KSP_MONITOR: ("/home/ksp/", "Pemantauan KSP"),
+    Role.POLICY_VIEWER: ("/monitoring/dashboard/", "Dasbor kebijakan"),
+    Role.KSP_MONITOR: ("/monitoring/ksp/", "Pemantauan KSP"),
 }
 
 

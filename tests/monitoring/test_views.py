@@ -1,4 +1,5 @@
 import csv
+import math
 import io
 import re
 
@@ -55,11 +56,10 @@ def test_pace_and_projection(world, make_user):
     response = client_for(make_user(Role.KSP_MONITOR)).get(KSP_URL, {"programme": world.programme.pk})
     ov = response.context["ov"]
     trained = ov.trained
-    elapsed = (ov.today - world.programme.starts_on).days + 1
-    assert ov.pace_per_week == round(trained / elapsed * 7, 1)
+    assert ov.pace_per_week == 0  # every session was in 2018: no current pace, so no invented date
+    assert ov.projected_on is None
+    assert "empat minggu terakhir" in response.content.decode()
     assert ov.required_per_week == round(400 / ((world.programme.ends_on - world.programme.starts_on).days / 7), 1)
-    if trained and trained < 400:
-        assert ov.projected_on > ov.today
     assert ov.trend[-1].trained == trained
     assert ov.trend[0].required == 0
 
@@ -202,3 +202,43 @@ def test_query_count_does_not_grow_with_data(make_user, django_assert_max_num_qu
         for w in (small, large)
     ]
     assert counts[0] == counts[1]
+
+
+def test_without_any_programme_the_pages_say_so(make_user):
+    for role, url in ((Role.KSP_MONITOR, KSP_URL), (Role.POLICY_VIEWER, DASH_URL)):
+        response = client_for(make_user(role)).get(url)
+        assert response.status_code == 200
+        assert "Belum ada program" in response.content.decode()
+    assert client_for(make_user(Role.KSP_MONITOR)).get(KSP_URL, {"programme": 999999}).status_code == 404
+
+
+def test_projection_at_the_current_pace(make_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from monitoring.selectors import ksp_overview
+    from participants.models import Attendance
+    from progress.services import progress_rebuild
+    from tests.factories import CityFactory, ParticipantFactory, ProgrammeFactory, TrainingSessionFactory
+
+    today = timezone.localdate()
+    programme = ProgrammeFactory(
+        starts_on=today - dt.timedelta(days=100), ends_on=today + dt.timedelta(days=265), umkm_target=100
+    )
+    city = CityFactory(time_zone="Asia/Jakarta")
+    for week in range(4):  # 5 UMKM a week over the last four weeks
+        session = TrainingSessionFactory(
+            programme=programme, city=city, starts_at=timezone.now() - dt.timedelta(days=7 * week + 1), status="completed"
+        )
+        for _ in range(5):
+            Attendance.objects.create(
+                participant=ParticipantFactory(city=city), session=session, status="attended", checked_in_at=timezone.now()
+            )
+    progress_rebuild(programme_id=programme.pk)
+
+    ov = ksp_overview(user=make_user(Role.KSP_MONITOR), programme=programme, today=today)
+
+    assert ov.trained == 20
+    assert ov.pace_per_week == 5.0
+    assert ov.projected_on == today + dt.timedelta(days=math.ceil(80 / (20 / 28)))
