@@ -6,6 +6,7 @@ not see personal data, which always includes KSP monitors.
 """
 
 import datetime as dt
+import logging
 import zoneinfo
 
 from django.core.exceptions import PermissionDenied
@@ -40,6 +41,9 @@ DASHBOARD_ROLES = (Role.PROGRAMME_ADMIN, Role.POLICY_VIEWER)
 # The monitoring figures are programme-wide; shown in WIB, the zone of the ministries in Jakarta.
 REPORT_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
 SESSIONS_PER_PAGE = 25
+# WeasyPrint narrates every layout step at INFO; one report should not write a dozen log lines.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def may_drill_down(user) -> bool:

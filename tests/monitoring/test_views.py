@@ -1,6 +1,6 @@
 import csv
-import math
 import io
+import math
 import re
 
 import pytest
