@@ -133,7 +133,12 @@ def _totals(snapshot: ProgressSnapshot | None) -> dict:
 
 def certified_trainers_count(*, programme: Programme) -> int:
     """Trainers certified through ToT of the partners that run the programme's sessions or roadshows (a count only)."""
-    partner_ids = TrainingSession.objects.filter(programme=programme).values("partner_id")
+    # Partners with sessions in the programme, read from their per-partner snapshot rows (one per partner).
+    partner_ids = (
+        snapshots_for(programme_id=programme.pk)
+        .filter(city=None, partner__isnull=False, audience="", day=None)
+        .values("partner_id")
+    )
     return Trainer.objects.filter(tot_status=TotStatus.CERTIFIED, is_active=True, partner_id__in=partner_ids).count()
 
 

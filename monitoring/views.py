@@ -61,7 +61,8 @@ class NoProgrammeMixin:
     title = ""
 
     def get(self, request, *args, **kwargs):
-        if programme_for(user=request.user, programme_id=request.GET.get("programme")) is None:
+        self.programme = programme_for(user=request.user, programme_id=request.GET.get("programme"))
+        if self.programme is None:
             ctx = {"title": self.title, "role_label": request.user.get_role_display()}
             return self.response_class(
                 request, ["monitoring/no_programme.html"], ctx, status=200 if not request.GET.get("programme") else 404
@@ -77,7 +78,9 @@ class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
     title = _lazy("KSP monitoring")
 
     def overview(self):
-        programme = programme_for(user=self.request.user, programme_id=self.request.GET.get("programme"))
+        programme = getattr(self, "programme", None) or programme_for(
+            user=self.request.user, programme_id=self.request.GET.get("programme")
+        )
         if programme is None:
             raise Http404(_("No programme to show."))
         return ksp_overview(user=self.request.user, programme=programme, today=_today())

@@ -185,7 +185,7 @@ def _queries(django_assert_max_num_queries, client, url, params, limit):
 @pytest.mark.parametrize(
     ("role", "url", "limit"),
     [
-        (Role.KSP_MONITOR, KSP_URL, 10),
+        (Role.KSP_MONITOR, KSP_URL, 9),
         (Role.KSP_MONITOR, API_URL, 10),
         (Role.KSP_MONITOR, reverse("monitoring-ksp-pdf"), 10),
         (Role.POLICY_VIEWER, DASH_URL, 25),
