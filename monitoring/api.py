@@ -9,11 +9,11 @@ read-only endpoint does not justify the dependency.
 from django.http import JsonResponse
 from django.views import View
 
-from users.roles import role_of
+from users.scoping import may_see_programme_aggregates
 
 from .selectors import ksp_overview, programme_for
 from .services import api_token_user
-from .views import AGGREGATE_ROLES, _today
+from .views import _today
 
 
 def _request_user(request):
@@ -32,7 +32,7 @@ class ProgressApiView(View):
             response = JsonResponse({"detail": "Authentication required."}, status=401)
             response["WWW-Authenticate"] = 'Bearer realm="api"'
             return response
-        if role_of(user) not in AGGREGATE_ROLES:
+        if not may_see_programme_aggregates(user):
             return JsonResponse({"detail": "Not allowed for this role."}, status=403)
         programme = programme_for(user=user, programme_id=request.GET.get("programme"))
         if programme is None:

@@ -20,8 +20,7 @@ from django.views.generic import TemplateView, View
 
 from users.mixins import RoleRequiredMixin
 from users.models import Role
-from users.roles import role_of
-from users.scoping import cities_for, may_see_personal_data, partners_for
+from users.scoping import cities_for, may_drill_down, partners_for
 
 from . import charts
 from .forms import DashboardFilterForm
@@ -44,11 +43,6 @@ SESSIONS_PER_PAGE = 25
 # WeasyPrint narrates every layout step at INFO; one report should not write a dozen log lines.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-
-def may_drill_down(user) -> bool:
-    """Lists of people behind a number: admins, and policy viewers an admin granted personal data."""
-    return role_of(user) in DASHBOARD_ROLES and may_see_personal_data(user)
 
 
 def _today() -> dt.date:

@@ -106,6 +106,8 @@ def test_policy_viewer_filters_by_city_and_partner(page, live_server, make_user,
     for i in range(rows.count()):
         assert rows.nth(i).get_attribute("data-city") == city.name
         assert rows.nth(i).get_attribute("data-partner") == str(partner)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "policy-dashboard-filtered.png"), full_page=True)
     page.get_by_text("Tampilkan angka").first.click()
     expect(page.get_by_test_id("table-attendance-over-time")).to_be_visible()
 
