@@ -199,10 +199,7 @@ def test_query_count_does_not_grow_with_data(make_user, django_assert_max_num_qu
     large = build_world(seed=2, people=150, sessions=40)
     assert large.programme.sessions.count() >= 5 * small.programme.sessions.count() > 0
     c = client_for(user)
-    counts = [
-        _queries(django_assert_max_num_queries, c, url, {"programme": w.programme.pk}, limit)
-        for w in (small, large)
-    ]
+    counts = [_queries(django_assert_max_num_queries, c, url, {"programme": w.programme.pk}, limit) for w in (small, large)]
     assert counts[0] == counts[1]
 
 
