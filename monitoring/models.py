@@ -96,3 +96,40 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class TrainedPerson(models.Model):
+    """The attendance at which one person counts as trained: the rows behind every 'trained' number.
+
+    Written by monitoring_rebuild with the same rule as the progress snapshots,
+    so a drill-down list is an indexed filter rather than a search for each
+    person's first attendance among all attendances.
+    """
+
+    programme = models.ForeignKey("cities.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        "participants.Participant", verbose_name=_("participant"), on_delete=models.CASCADE, related_name="+"
+    )
+    attendance = models.ForeignKey(
+        "participants.Attendance", verbose_name=_("attendance"), on_delete=models.CASCADE, related_name="+"
+    )
+    session = models.ForeignKey(
+        "sessions_app.TrainingSession", verbose_name=_("session"), on_delete=models.CASCADE, related_name="+"
+    )
+    city = models.ForeignKey("cities.City", verbose_name=_("city"), on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("partners.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(_("audience"), max_length=8)
+    is_woman = models.BooleanField(_("woman"), default=False)
+    starts_at = models.DateTimeField(_("starts"))
+
+    class Meta:
+        verbose_name = _("person trained")
+        verbose_name_plural = _("people trained")
+        constraints = [models.UniqueConstraint(fields=["programme", "participant"], name="trained_person_once_per_programme")]
+        indexes = [
+            models.Index(fields=["programme", "audience", "city", "starts_at", "attendance"]),
+            models.Index(fields=["programme", "audience", "starts_at", "attendance"]),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id} @ {self.session_id}"

@@ -42,6 +42,11 @@ def may_drill_down(user: User) -> bool:
     return role_of(user) in (ADMIN, POLICY) and may_see_personal_data(user)
 
 
+def sees_every_participant(user: User) -> bool:
+    """True when participants_for(user) is every participant, so a query may skip that filter."""
+    return role_of(user) in (ADMIN, POLICY) and may_see_personal_data(user)
+
+
 def _trainer_session_filter(user: User) -> Q:
     return Q(lead_trainer__user=user) | Q(co_trainers__user=user)
 

@@ -78,3 +78,19 @@ def test_rebuild_is_idempotent_and_replaces_old_figures():
     monitoring_rebuild(programme_id=w.programme.pk)
     assert not DimensionRollup.objects.filter(programme=w.programme, trained__gt=0).exists()
     assert not SessionRollup.objects.filter(programme=w.programme, attended__gt=0).exists()
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+def test_trained_people_are_exactly_the_people_the_snapshots_count(seed):
+    from monitoring.models import TrainedPerson
+    from progress.selectors import progress_total
+
+    from .direct import first_attendances
+
+    w = build_world(seed=seed, people=70, sessions=12)
+    first = first_attendances(w.programme)
+    rows = TrainedPerson.objects.filter(programme=w.programme)
+    assert {(r.participant_id, r.attendance_id) for r in rows} == {(pid, a.pk) for pid, a in first.items()}
+    total = progress_total(programme_id=w.programme.pk)
+    assert rows.filter(audience="umkm").count() == total.umkm_trained
+    assert rows.filter(audience="pemda", is_woman=True).count() == total.pemda_women
