@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from participants.models import Gender, Sector, SocialMediaUse
-from sessions_app.models import Audience
 
 from .models import Dimension
 from .selectors import Aggregates, Overview, _pct
@@ -186,10 +185,6 @@ def overview_tables(ov: Overview) -> list[Table]:
             [[scale_label(k), n, pct] for k, n, pct in ov.scale_mix],
         ),
     ]
-
-
-def audience_label(value: str) -> str:
-    return dict(Audience.choices).get(value, value)
 
 
 def table_csv(table: Table) -> str:

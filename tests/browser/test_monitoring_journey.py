@@ -116,3 +116,15 @@ def test_policy_viewer_filters_by_city_and_partner(page, live_server, make_user,
     csv_text = Path(download_info.value.path()).read_text()
     assert city.name in csv_text
     assert world.cities[0].name not in csv_text
+
+
+def test_dashboard_fits_a_phone(page, live_server, make_user, login):
+    build_world(seed=6, people=20, sessions=6)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(make_user(Role.POLICY_VIEWER))
+
+    page.wait_for_function("document.body.dataset.chartsReady === '1'")
+    expect(page.get_by_test_id("total-umkm")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "policy-dashboard-phone.png"), full_page=True)
