@@ -15,8 +15,8 @@ ROLE_HOME = {
     Role.PROGRAMME_ADMIN: "sessions_app:programme-overview",
     Role.PARTNER_COORDINATOR: "sessions_app:session-list",
     Role.TRAINER: "participants:trainer-sessions",
-    Role.POLICY_VIEWER: "home-policy",
-    Role.KSP_MONITOR: "home-ksp",
+    Role.POLICY_VIEWER: "monitoring-dashboard",
+    Role.KSP_MONITOR: "monitoring-ksp",
 }
 
 

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from participants.models import Attendance, AttendanceStatus
 from sessions_app.models import Audience, SessionStatus, TrainingSession
@@ -187,7 +188,12 @@ def progress_refresh(*, programme_id: int) -> int:
     with transaction.atomic():
         if not Programme.objects.select_for_update().filter(pk=programme_id).exists():
             return 0
-        return progress_rebuild(programme_id=programme_id)
+        slices = progress_rebuild(programme_id=programme_id)
+        # Roll-ups of other apps built on the same rows (settings.PROGRESS_DEPENDENT_ROLLUPS),
+        # refreshed under the same programme lock so they never disagree for long.
+        for path in settings.PROGRESS_DEPENDENT_ROLLUPS:
+            import_string(path)(programme_id=programme_id)
+        return slices
 
 
 def progress_refresh_soon(*, programme_id: int, city_id: int) -> bool:

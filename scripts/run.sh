@@ -16,6 +16,7 @@ $PY manage.py setup_roles -v0
 $PY manage.py seed_programme
 $PY manage.py seed_demo --participants "$DEMO_PARTICIPANTS" --password "$DEMO_PASSWORD"
 if $PY manage.py help setup_periodic_tasks >/dev/null 2>&1; then $PY manage.py setup_periodic_tasks; fi
+$PY manage.py rebuild_progress
 $PY manage.py collectstatic --noinput -v0
 
 mkdir -p var/log

@@ -10,5 +10,6 @@ urlpatterns = [
     path("invitations/", include("invitations.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("participants.urls")),
+    path("", include("monitoring.urls")),
     path("", include("core.urls")),
 ]

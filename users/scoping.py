@@ -33,6 +33,21 @@ def may_see_personal_data(user: User) -> bool:
     return False
 
 
+def may_see_programme_aggregates(user: User) -> bool:
+    """Programme-wide roll-ups (every city and partner): admins, policy viewers and KSP monitors."""
+    return role_of(user) in (ADMIN, POLICY, KSP)
+
+
+def may_drill_down(user: User) -> bool:
+    """Lists of the people behind an aggregate: admins, and policy viewers granted personal data. Never KSP."""
+    return role_of(user) in (ADMIN, POLICY) and may_see_personal_data(user)
+
+
+def sees_every_participant(user: User) -> bool:
+    """True when participants_for(user) is every participant, so a query may skip that filter."""
+    return role_of(user) in (ADMIN, POLICY) and may_see_personal_data(user)
+
+
 def _trainer_session_filter(user: User) -> Q:
     return Q(lead_trainer__user=user) | Q(co_trainers__user=user)
 

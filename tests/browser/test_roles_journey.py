@@ -12,8 +12,8 @@ HOMES = {
     Role.PROGRAMME_ADMIN: ("/schedule/overview/", "Ikhtisar program"),
     Role.PARTNER_COORDINATOR: ("/schedule/", "Jadwal roadshow"),
     Role.TRAINER: ("/trainer/sessions/", "Sesi pelatihan saya"),
-    Role.POLICY_VIEWER: ("/home/policy/", "Dasbor kebijakan"),
-    Role.KSP_MONITOR: ("/home/ksp/", "Pemantauan KSP"),
+    Role.POLICY_VIEWER: ("/monitoring/dashboard/", "Dasbor kebijakan"),
+    Role.KSP_MONITOR: ("/monitoring/ksp/", "Pemantauan KSP"),
 }
 
 

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
         (Role.PROGRAMME_ADMIN, "/schedule/overview/"),
         (Role.PARTNER_COORDINATOR, "/schedule/"),
         (Role.TRAINER, "/trainer/sessions/"),
-        (Role.POLICY_VIEWER, "/home/policy/"),
-        (Role.KSP_MONITOR, "/home/ksp/"),
+        (Role.POLICY_VIEWER, "/monitoring/dashboard/"),
+        (Role.KSP_MONITOR, "/monitoring/ksp/"),
     ],
 )
 def test_each_role_lands_on_its_home(client, make_user, role, home):

@@ -1,0 +1,20 @@
+"""The platform's URLs plus the floor: the same stack doing the least a dashboard can do."""
+
+from django.http import JsonResponse
+from django.urls import path
+
+from progress.models import ProgressSnapshot
+from umkm_program.urls import urlpatterns as platform_urls
+
+
+def floor(request):
+    """One SELECT of the programme's total snapshot row, no session, no template."""
+    row = (
+        ProgressSnapshot.objects.filter(city=None, partner=None, audience="", day=None)
+        .values("umkm_trained", "computed_at")
+        .first()
+    )
+    return JsonResponse({"umkm_trained": row["umkm_trained"] if row else 0})
+
+
+urlpatterns = [path("bench/floor/", floor), *platform_urls]

@@ -1,0 +1,80 @@
+"""Read-only JSON API for other government systems: /api/v1/progress/.
+
+Auth: the browser session, or `Authorization: Bearer <key>` with a key from
+an ApiToken (see models.ApiToken). A token acts as its user, so the API is
+scoped exactly like the pages (users/scoping.py). DRF is not used: one
+read-only endpoint does not justify the dependency.
+"""
+
+from django.http import JsonResponse
+from django.views import View
+
+from users.scoping import may_see_programme_aggregates
+
+from .selectors import ksp_overview, programme_for
+from .services import api_token_user
+from .views import _today
+
+
+def _request_user(request):
+    header = request.headers.get("Authorization", "")
+    if header.startswith(("Bearer ", "Token ")):
+        return api_token_user(key=header.split(" ", 1)[1].strip())
+    return request.user if request.user.is_authenticated else None
+
+
+class ProgressApiView(View):
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request):
+        user = _request_user(request)
+        if user is None:
+            response = JsonResponse({"detail": "Authentication required."}, status=401)
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
+            return response
+        if not may_see_programme_aggregates(user):
+            return JsonResponse({"detail": "Not allowed for this role."}, status=403)
+        programme = programme_for(user=user, programme_id=request.GET.get("programme"))
+        if programme is None:
+            return JsonResponse({"detail": "No such programme."}, status=404)
+        ov = ksp_overview(user=user, programme=programme, today=_today())
+        t = ov.totals
+        body = {
+            "programme": {
+                "id": programme.pk,
+                "slug": programme.slug,
+                "name": programme.name,
+                "starts_on": programme.starts_on.isoformat(),
+                "ends_on": programme.ends_on.isoformat(),
+            },
+            "computed_at": ov.computed_at.isoformat() if ov.computed_at else None,
+            "headline": {
+                "umkm_trained": t["umkm_trained"],
+                "umkm_target": ov.target,
+                "umkm_progress_pct": ov.pct,
+                "pemda_trained": t["pemda_trained"],
+                "pemda_target": ov.pemda_target,
+                "trainers_certified": ov.trainers_certified,
+                "sessions_held": t["sessions_held"],
+                "sessions_planned": t["sessions_planned"],
+                "women_pct": ov.women_pct,
+                "umkm_mikro": t["umkm_mikro"],
+                "umkm_kecil": t["umkm_kecil"],
+                "umkm_menengah": t["umkm_menengah"],
+                "target_reached_on": ov.reached_on.isoformat() if ov.reached_on else None,
+                "projected_target_date": ov.projected_on.isoformat() if ov.projected_on else None,
+            },
+            "cities": [
+                {
+                    "id": c.city_id,
+                    "name": c.name,
+                    "province": c.province,
+                    "umkm_trained": c.trained,
+                    "umkm_target": c.target,
+                    "umkm_progress_pct": c.pct,
+                    "pemda_trained": c.pemda_trained,
+                }
+                for c in ov.cities
+            ],
+        }
+        return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

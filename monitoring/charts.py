@@ -1,0 +1,143 @@
+"""Charts as inline SVG, for the PDF report (Chart.js does not run in WeasyPrint) and the map.
+
+Each function returns markup with role="img", a <title> and an aria-label,
+so the picture has a text alternative; the numbers are also shown as tables.
+"""
+
+import json
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+# Indonesia's bounding box, degrees.
+LON_MIN, LON_MAX, LAT_MIN, LAT_MAX = 94.5, 141.5, -11.5, 6.5
+MAP_WIDTH = 800
+MAP_HEIGHT = round(MAP_WIDTH * (LAT_MAX - LAT_MIN) / (LON_MAX - LON_MIN))
+
+
+def _n(value) -> str:
+    return number_format(value, force_grouping=True)
+
+
+def project(lon: float, lat: float) -> tuple[float, float]:
+    """Equirectangular projection onto the map's box; good enough near the equator."""
+    x = (lon - LON_MIN) / (LON_MAX - LON_MIN) * MAP_WIDTH
+    y = (LAT_MAX - lat) / (LAT_MAX - LAT_MIN) * MAP_HEIGHT
+    return round(x, 1), round(y, 1)
+
+
+@lru_cache(maxsize=1)
+def indonesia_path() -> str:
+    path = Path(settings.BASE_DIR) / "static/vendor/world-atlas/indonesia-50m.json"
+    try:
+        rings = json.loads(path.read_text())
+    except OSError:
+        return ""
+    parts = []
+    for ring in rings:
+        coords = [project(lon, lat) for lon, lat in ring]
+        parts.append("M" + "L".join(f"{x},{y}" for x, y in coords) + "Z")
+    return "".join(parts)
+
+
+def _svg(width: int, height: int, label: str, body: str, css_class: str = "") -> SafeString:
+    label = escape(label)
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{label}" '
+        f'class="{css_class}" preserveAspectRatio="xMidYMid meet" style="width:100%;height:auto">'
+        f"<title>{label}</title>{body}</svg>"
+    )
+
+
+def city_map(cities, *, link=None) -> SafeString:
+    """The outline of Indonesia with a circle per city, coloured by progress against its target."""
+    body = [f'<path d="{indonesia_path()}" fill="#dde6ee" stroke="#9fb3c8" stroke-width="0.6"/>']
+    for c in cities:
+        x, y = project(c.longitude, c.latitude)
+        pct = c.pct or 0
+        colour = "#198754" if pct >= 100 else "#0d6efd" if pct >= 50 else "#fd7e14"
+        radius = 6 + min(pct, 100) / 10
+        text = _("%(city)s: %(trained)s of %(target)s UMKM (%(pct)s%%)") % {
+            "city": c.name,
+            "trained": _n(c.trained),
+            "target": _n(c.target),
+            "pct": _n(c.pct if c.pct is not None else 0),
+        }
+        circle = (
+            f'<circle cx="{x}" cy="{y}" r="{radius:.1f}" fill="{colour}" fill-opacity="0.8" stroke="#fff" stroke-width="1.5">'
+            f"<title>{escape(text)}</title></circle>"
+            f'<text x="{x + radius + 3}" y="{y + 4}" font-size="13" fill="#212529">{escape(c.name)} {_n(c.pct or 0)}%</text>'
+        )
+        body.append(circle)
+    return _svg(MAP_WIDTH, MAP_HEIGHT, _("Map of the programme cities and their progress"), "".join(body), "city-map")
+
+
+def city_bars(cities) -> SafeString:
+    """Horizontal bars: UMKM trained against each city's target."""
+    row, label_w, width = 26, 150, 700
+    bar_w = width - label_w - 130
+    height = row * max(1, len(cities)) + 10
+    body = []
+    for i, c in enumerate(cities):
+        y = 5 + i * row
+        filled = bar_w * min(100.0, c.pct or 0) / 100
+        body.append(
+            f'<text x="0" y="{y + 15}" font-size="12">{escape(c.name)}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="16" fill="#e9ecef"/>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{filled:.1f}" height="16" fill="#0d6efd"/>'
+            f'<text x="{label_w + bar_w + 6}" y="{y + 15}" font-size="12">{_n(c.trained)} / {_n(c.target)}</text>'
+        )
+    return _svg(width, height, _("UMKM trained per city against the city targets"), "".join(body))
+
+
+def trend_lines(points, target: int) -> SafeString:
+    """Cumulative UMKM trained over time beside the straight line that reaches the target at the programme's end."""
+    width, height, left, bottom, top = 700, 260, 60, 30, 10
+    plot_w, plot_h = width - left - 10, height - bottom - top
+    if not points:
+        return _svg(width, height, _("No data yet"), "")
+    top_value = max(target, max(p.trained for p in points), 1)
+    n = max(1, len(points) - 1)
+
+    def xy(i, v):
+        return left + plot_w * i / n, top + plot_h * (1 - v / top_value)
+
+    def polyline(values, colour, dash=""):
+        pts = " ".join("{:.1f},{:.1f}".format(*xy(i, v)) for i, v in enumerate(values))
+        return f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2" {dash}/>'
+
+    body = [
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#adb5bd"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#adb5bd"/>',
+        f'<text x="{left - 5}" y="{top + 10}" font-size="11" text-anchor="end">{_n(top_value)}</text>',
+        f'<text x="{left - 5}" y="{top + plot_h}" font-size="11" text-anchor="end">0</text>',
+        f'<text x="{left}" y="{height - 8}" font-size="11">{points[0].day:%d/%m/%Y}</text>',
+        f'<text x="{left + plot_w}" y="{height - 8}" font-size="11" text-anchor="end">{points[-1].day:%d/%m/%Y}</text>',
+        polyline([p.required for p in points], "#6c757d", 'stroke-dasharray="6 4"'),
+        polyline([p.trained for p in points], "#0d6efd"),
+    ]
+    label = _("Cumulative UMKM trained (solid) against the pace needed to reach %(target)s (dashed)") % {"target": _n(target)}
+    return _svg(width, height, label, "".join(body))
+
+
+def share_bars(rows) -> SafeString:
+    """One stacked bar of shares: rows are (label, value)."""
+    width, height = 700, 60
+    total = sum(v for _l, v in rows) or 1
+    colours = ["#0d6efd", "#20c997", "#fd7e14", "#adb5bd", "#6f42c1", "#d63384"]
+    x, body, legend = 0.0, [], []
+    for i, (label, value) in enumerate(rows):
+        w = width * value / total
+        body.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="24" fill="{colours[i % len(colours)]}"/>')
+        legend.append(
+            f'<rect x="{i * 175}" y="36" width="12" height="12" fill="{colours[i % len(colours)]}"/>'
+            f'<text x="{i * 175 + 16}" y="46" font-size="12">{escape(str(label))}: {_n(value)}</text>'
+        )
+        x += w
+    summary = ", ".join(f"{label}: {_n(value)}" for label, value in rows)
+    return _svg(width, height, summary, "".join(body + legend))

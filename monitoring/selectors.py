@@ -1,0 +1,361 @@
+"""Reads for the KSP view, the policy dashboards, exports and the API.
+
+Everything here reads roll-ups (progress.ProgressSnapshot and this app's
+DimensionRollup / SessionRollup) with a fixed number of grouped queries, so
+the cost of a page follows the number of sessions and days, not participants.
+Raw rows are read only for drill-down lists, and then through users/scoping.py.
+"""
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Max, Q, QuerySet, Sum
+
+from cities.models import Programme
+from partners.models import TotStatus, Trainer
+from progress.models import ProgressSnapshot
+from progress.selectors import progress_by_city, progress_total, snapshots_for
+from progress.services import METRICS
+from sessions_app.models import TrainingSession
+from users.scoping import city_targets_for, participants_for, programmes_for, sees_every_participant, sessions_for
+
+from .models import Dimension, DimensionRollup, SessionRollup, TrainedPerson
+
+TREND_MAX_POINTS = 120
+PACE_WINDOW_DAYS = 28
+
+
+def programme_for(*, user, programme_id=None) -> Programme | None:
+    """The programme a page shows: the one asked for if the user may see it, else the most recent."""
+    programmes = programmes_for(user)
+    if programme_id:
+        try:
+            return programmes.get(pk=int(programme_id))
+        except (ValueError, Programme.DoesNotExist):
+            return None
+    return programmes.order_by("-starts_on", "pk").first()
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# --- KSP overview ---------------------------------------------------------------------
+
+
+@dataclass
+class CityProgress:
+    city_id: int
+    name: str
+    province: str
+    latitude: float
+    longitude: float
+    target: int
+    trained: int
+    pemda_trained: int
+    pemda_target: int
+
+    @property
+    def pct(self) -> float | None:
+        return _pct(self.trained, self.target)
+
+    @property
+    def bar_pct(self) -> float:
+        return min(100.0, self.pct or 0.0)
+
+
+@dataclass
+class TrendPoint:
+    day: dt.date
+    trained: int
+    required: int
+
+
+@dataclass
+class Overview:
+    programme: Programme
+    target: int
+    pemda_target: int
+    totals: dict
+    cities: list[CityProgress]
+    trend: list[TrendPoint]
+    trainers_certified: int
+    computed_at: dt.datetime | None
+    today: dt.date
+    reached_on: dt.date | None = None
+    projected_on: dt.date | None = None
+    pace_per_week: float = 0.0
+    required_per_week: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def trained(self) -> int:
+        return self.totals["umkm_trained"]
+
+    @property
+    def pct(self) -> float | None:
+        return _pct(self.trained, self.target)
+
+    @property
+    def bar_pct(self) -> float:
+        return min(100.0, self.pct or 0.0)
+
+    @property
+    def women_pct(self) -> float | None:
+        t = self.totals
+        return _pct(t["umkm_women"] + t["pemda_women"], t["umkm_trained"] + t["pemda_trained"])
+
+    @property
+    def umkm_women_pct(self) -> float | None:
+        return _pct(self.totals["umkm_women"], self.totals["umkm_trained"])
+
+    @property
+    def pemda_women_pct(self) -> float | None:
+        return _pct(self.totals["pemda_women"], self.totals["pemda_trained"])
+
+    @property
+    def scale_mix(self) -> list[tuple[str, int, float | None]]:
+        t = self.totals
+        unknown = max(0, t["umkm_trained"] - t["umkm_mikro"] - t["umkm_kecil"] - t["umkm_menengah"])
+        rows = [("mikro", t["umkm_mikro"]), ("kecil", t["umkm_kecil"]), ("menengah", t["umkm_menengah"]), ("unknown", unknown)]
+        return [(key, n, _pct(n, t["umkm_trained"])) for key, n in rows]
+
+    @property
+    def has_data(self) -> bool:
+        return self.computed_at is not None
+
+
+def _totals(snapshot: ProgressSnapshot | None) -> dict:
+    return {m: getattr(snapshot, m) if snapshot else 0 for m in METRICS}
+
+
+def certified_trainers_count(*, programme: Programme) -> int:
+    """Trainers certified through ToT of the partners that run the programme's sessions or roadshows (a count only)."""
+    # Partners with sessions in the programme, read from their per-partner snapshot rows (one per partner).
+    partner_ids = (
+        snapshots_for(programme_id=programme.pk)
+        .filter(city=None, partner__isnull=False, audience="", day=None)
+        .values("partner_id")
+    )
+    return Trainer.objects.filter(tot_status=TotStatus.CERTIFIED, is_active=True, partner_id__in=partner_ids).count()
+
+
+def _trend(*, programme: Programme, target: int, per_day: list[tuple[dt.date, int]], today: dt.date) -> list[TrendPoint]:
+    """Cumulative trained at evenly spaced dates (so the x axis is time), beside the straight line to the target."""
+    start, end = programme.starts_on, programme.ends_on
+    last = max([end, min(today, per_day[-1][0]) if per_day else end])
+    span = (last - start).days
+    step = max(1, math.ceil(span / TREND_MAX_POINTS))
+    duration = max(1, (end - start).days)
+    points, running, i = [], 0, 0
+    day = start
+    while True:
+        while i < len(per_day) and per_day[i][0] <= day:
+            running += per_day[i][1]
+            i += 1
+        elapsed = (day - start).days
+        points.append(TrendPoint(day, running, round(target * min(1.0, elapsed / duration))))
+        if day >= last:
+            break
+        day = min(last, day + dt.timedelta(days=step))
+    return points
+
+
+def ksp_overview(*, user, programme: Programme, today: dt.date) -> Overview:
+    """The headline, per-city progress, trend and pace of a programme: six small queries whatever the data size."""
+    total = progress_total(programme_id=programme.pk)
+    by_city = {s.city_id: s for s in progress_by_city(programme_id=programme.pk)}
+    targets = list(
+        city_targets_for(user).filter(programme=programme).select_related("city").order_by("roadshow_order", "city__name")
+    )
+    per_day = list(
+        snapshots_for(programme_id=programme.pk)
+        .filter(city=None, partner=None, audience="", day__isnull=False, umkm_trained__gt=0)
+        .order_by("day")
+        .values_list("day", "umkm_trained")
+    )
+    cities = []
+    seen = set()
+    for t in targets:
+        snap = by_city.get(t.city_id)
+        seen.add(t.city_id)
+        cities.append(
+            CityProgress(
+                t.city_id, t.city.name, t.city.province, float(t.city.latitude), float(t.city.longitude),
+                t.umkm_target, snap.umkm_trained if snap else 0, snap.pemda_trained if snap else 0, t.pemda_target,
+            )
+        )  # fmt: skip
+    for city_id, snap in by_city.items():
+        if city_id not in seen:
+            c = snap.city
+            cities.append(
+                CityProgress(
+                    city_id,
+                    c.name,
+                    c.province,
+                    float(c.latitude),
+                    float(c.longitude),
+                    0,
+                    snap.umkm_trained,
+                    snap.pemda_trained,
+                    0,
+                )
+            )
+    target = programme.umkm_target
+    overview = Overview(
+        programme=programme,
+        target=target,
+        pemda_target=programme.pemda_target,
+        totals=_totals(total),
+        cities=cities,
+        trend=_trend(programme=programme, target=target, per_day=per_day, today=today),
+        trainers_certified=certified_trainers_count(programme=programme),
+        computed_at=total.computed_at if total else None,
+        today=today,
+    )
+    duration_weeks = max(1, (programme.ends_on - programme.starts_on).days) / 7
+    overview.required_per_week = round(target / duration_weeks, 1)
+    running = 0
+    for day, n in per_day:
+        running += n
+        if running >= target:
+            overview.reached_on = day
+            break
+    # The current pace is the last PACE_WINDOW_DAYS: a programme that paused has no pace to project from.
+    window_start = today - dt.timedelta(days=PACE_WINDOW_DAYS - 1)
+    recent = sum(n for day, n in per_day if window_start <= day <= today)
+    pace_per_day = recent / PACE_WINDOW_DAYS
+    overview.pace_per_week = round(pace_per_day * 7, 1)
+    if overview.reached_on is None and pace_per_day > 0:
+        overview.projected_on = today + dt.timedelta(days=math.ceil((target - overview.trained) / pace_per_day))
+    return overview
+
+
+# --- Policy dashboards ----------------------------------------------------------------
+
+
+@dataclass
+class DashboardFilters:
+    programme: Programme
+    city_id: int | None = None
+    province: str = ""
+    partner_id: int | None = None
+    audience: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def slice_q(self, prefix: str = "") -> Q:
+        """Filter on the finest slices (city, partner, audience and day all fixed) of the roll-ups."""
+        q = Q(**{f"{prefix}programme": self.programme})
+        if self.city_id:
+            q &= Q(**{f"{prefix}city_id": self.city_id})
+        if self.province:
+            q &= Q(**{f"{prefix}city__province": self.province})
+        if self.partner_id:
+            q &= Q(**{f"{prefix}partner_id": self.partner_id})
+        if self.audience:
+            q &= Q(**{f"{prefix}audience": self.audience})
+        if self.date_from:
+            q &= Q(**{f"{prefix}day__gte": self.date_from})
+        if self.date_to:
+            q &= Q(**{f"{prefix}day__lte": self.date_to})
+        return q
+
+
+def _finest_snapshots(filters: DashboardFilters) -> QuerySet[ProgressSnapshot]:
+    return ProgressSnapshot.objects.filter(
+        filters.slice_q(), city__isnull=False, partner__isnull=False, day__isnull=False
+    ).exclude(audience="")
+
+
+_SUMS = {m: Sum(m) for m in METRICS}
+
+
+def _zero(row: dict) -> dict:
+    return {k: (v or 0) if k in METRICS else v for k, v in row.items()}
+
+
+@dataclass
+class Aggregates:
+    totals: dict
+    by_day: list[dict]
+    by_city: list[dict]
+    by_partner: list[dict]
+    dimensions: dict[str, list[dict]]
+    computed_at: dt.datetime | None
+    dimensions_computed_at: dt.datetime | None
+
+
+def dashboard_aggregates(*, filters: DashboardFilters) -> Aggregates:
+    """Every aggregate the policy dashboards show, in five grouped queries over the roll-ups."""
+    base = _finest_snapshots(filters)
+    totals = _zero(base.aggregate(**_SUMS, computed_at=Max("computed_at")))
+    by_day = [_zero(r) for r in base.values("day").annotate(**_SUMS).order_by("day")]
+    by_city = [_zero(r) for r in base.values("city_id", "city__name", "city__province").annotate(**_SUMS).order_by("city__name")]
+    by_partner = [_zero(r) for r in base.values("partner_id", "partner__name").annotate(**_SUMS).order_by("partner__name")]
+    dims: dict[str, list[dict]] = {d: [] for d in Dimension.values}
+    dims_computed = None
+    rows = (
+        DimensionRollup.objects.filter(filters.slice_q())
+        .values("dimension", "value")
+        .annotate(trained=Sum("trained"), attended=Sum("attended"), computed_at=Max("computed_at"))
+        .order_by("dimension", "value")
+    )
+    for r in rows:
+        dims[r["dimension"]].append({"value": r["value"], "trained": r["trained"], "attended": r["attended"]})
+        dims_computed = max(filter(None, [dims_computed, r["computed_at"]]), default=None)
+    return Aggregates(totals, by_day, by_city, by_partner, dims, totals.get("computed_at"), dims_computed)
+
+
+def dashboard_sessions(*, user, filters: DashboardFilters) -> QuerySet[TrainingSession]:
+    """Sessions (scoped to the user) with their roll-up: fill and no-show rates, for a paginated table."""
+    qs = sessions_for(user).filter(programme=filters.programme)
+    if filters.city_id:
+        qs = qs.filter(city_id=filters.city_id)
+    if filters.province:
+        qs = qs.filter(city__province=filters.province)
+    if filters.partner_id:
+        qs = qs.filter(partner_id=filters.partner_id)
+    if filters.audience:
+        qs = qs.filter(audience=filters.audience)
+    if filters.date_from:
+        qs = qs.filter(starts_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(starts_at__date__lte=filters.date_to)
+    return qs.select_related("city", "partner", "rollup").order_by("-starts_at", "pk")
+
+
+def session_rates(session: TrainingSession) -> dict:
+    rollup = getattr(session, "rollup", None)
+    if rollup is None:
+        return {"registrations": 0, "attended": 0, "no_shows": 0, "fill_pct": None, "no_show_pct": None}
+    decided = rollup.attended + rollup.no_shows
+    return {
+        "registrations": rollup.registrations,
+        "attended": rollup.attended,
+        "no_shows": rollup.no_shows,
+        "fill_pct": _pct(rollup.attended, session.capacity),
+        "no_show_pct": _pct(rollup.no_shows, decided),
+    }
+
+
+def session_rollup_computed_at(*, programme: Programme) -> dt.datetime | None:
+    return SessionRollup.objects.filter(programme=programme).aggregate(m=Max("computed_at"))["m"]
+
+
+# --- Drill-down (personal data: only through users/scoping.py) ---------------------------
+
+
+def trained_participants(*, user, programme: Programme, audience: str, city_id=None, partner_id=None, women=False):
+    """The people a 'trained' number counts (from the TrainedPerson roll-up), limited to whom the user may see."""
+    qs = TrainedPerson.objects.filter(programme=programme, audience=audience)
+    if not sees_every_participant(user):  # skipping an all-rows semi-join saves seconds at a million people
+        qs = qs.filter(participant__in=participants_for(user))
+    if city_id:
+        qs = qs.filter(city_id=city_id)
+    if partner_id:
+        qs = qs.filter(partner_id=partner_id)
+    if women:
+        qs = qs.filter(is_woman=True)
+    return qs.select_related("participant", "session", "session__city").order_by("starts_at", "attendance_id")

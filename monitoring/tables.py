@@ -1,0 +1,209 @@
+"""The numbers behind every chart, as tables: shown under the charts, exported as CSV and XLSX.
+
+Charts are drawn from these same tables, so a chart, its table and its export
+can never disagree.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from participants.models import Gender, Sector, SocialMediaUse
+
+from .models import Dimension
+from .selectors import Aggregates, Overview, _pct
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+    def column(self, index: int) -> list:
+        return [row[index] for row in self.rows]
+
+
+DIMENSION_LABELS = {
+    Dimension.GENDER: dict(Gender.choices),
+    Dimension.SECTOR: dict(Sector.choices),
+    Dimension.SOCIAL_MEDIA: dict(SocialMediaUse.choices),
+}
+
+
+def scale_label(key: str) -> str:
+    return {
+        "mikro": _("Micro"),
+        "kecil": _("Small"),
+        "menengah": _("Medium"),
+        "unknown": _("Not recorded"),
+    }.get(key, key)
+
+
+def dashboard_tables(agg: Aggregates) -> list[Table]:
+    t = agg.totals
+    unknown_scale = max(0, t["umkm_trained"] - t["umkm_mikro"] - t["umkm_kecil"] - t["umkm_menengah"])
+    people = [_("People trained"), _("Attendances")]
+    tables = [
+        Table(
+            "totals",
+            _("Totals"),
+            [_("Figure"), _("Value")],
+            [
+                [_("Unique UMKM trained"), t["umkm_trained"]],
+                [_("Pemda officers trained"), t["pemda_trained"]],
+                [_("Registrations"), t["registrations"]],
+                [_("Attendances"), t["attendances"]],
+                [_("No-shows"), t["no_shows"]],
+                [_("Sessions held"), t["sessions_held"]],
+                [_("Sessions planned"), t["sessions_planned"]],
+                [_("Sessions cancelled"), t["sessions_cancelled"]],
+            ],
+        ),
+        Table(
+            "attendance-over-time",
+            _("Attendance over time"),
+            [_("Day"), _("Attendances"), _("UMKM trained"), _("Pemda officers trained")],
+            [[r["day"], r["attendances"], r["umkm_trained"], r["pemda_trained"]] for r in agg.by_day],
+        ),
+        Table(
+            "by-city",
+            _("By city"),
+            [_("City"), _("Province"), _("Attendances"), _("UMKM trained"), _("Pemda officers trained"), _("Sessions held")],
+            [
+                [
+                    r["city__name"],
+                    r["city__province"],
+                    r["attendances"],
+                    r["umkm_trained"],
+                    r["pemda_trained"],
+                    r["sessions_held"],
+                ]
+                for r in agg.by_city
+            ],
+        ),
+        Table(
+            "partner-performance",
+            _("Partner performance"),
+            [
+                _("Partner"),
+                _("Sessions held"),
+                _("Sessions planned"),
+                _("Sessions cancelled"),
+                _("Registrations"),
+                _("Attendances"),
+                _("No-shows"),
+                _("No-show rate (%)"),
+                _("UMKM trained"),
+                _("Pemda officers trained"),
+            ],
+            [
+                [
+                    r["partner__name"],
+                    r["sessions_held"],
+                    r["sessions_planned"],
+                    r["sessions_cancelled"],
+                    r["registrations"],
+                    r["attendances"],
+                    r["no_shows"],
+                    _pct(r["no_shows"], r["attendances"] + r["no_shows"]),
+                    r["umkm_trained"],
+                    r["pemda_trained"],
+                ]
+                for r in agg.by_partner
+            ],
+        ),
+        Table(
+            "by-scale",
+            _("UMKM trained by business scale"),
+            [_("Scale"), _("UMKM trained")],
+            [
+                [scale_label("mikro"), t["umkm_mikro"]],
+                [scale_label("kecil"), t["umkm_kecil"]],
+                [scale_label("menengah"), t["umkm_menengah"]],
+                [scale_label("unknown"), unknown_scale],
+            ],
+        ),
+    ]
+    titles = {
+        Dimension.GENDER: _("By gender"),
+        Dimension.SECTOR: _("By sector"),
+        Dimension.SOCIAL_MEDIA: _("By social-media use at baseline"),
+    }
+    slugs = {Dimension.GENDER: "by-gender", Dimension.SECTOR: "by-sector", Dimension.SOCIAL_MEDIA: "by-social-media"}
+    for dim in Dimension.values:
+        labels = DIMENSION_LABELS[dim]
+        tables.append(
+            Table(
+                slugs[dim],
+                titles[dim],
+                [str(Dimension(dim).label), *people],
+                [[str(labels.get(r["value"], _("Not recorded"))), r["trained"], r["attended"]] for r in agg.dimensions[dim]],
+            )
+        )
+    return tables
+
+
+def overview_tables(ov: Overview) -> list[Table]:
+    t = ov.totals
+    return [
+        Table(
+            "headline",
+            _("Headline"),
+            [_("Figure"), _("Value")],
+            [
+                [_("Unique UMKM trained"), t["umkm_trained"]],
+                [_("UMKM target"), ov.target],
+                [_("Progress (%)"), ov.pct],
+                [_("Pemda officers trained"), t["pemda_trained"]],
+                [_("Trainers certified through ToT"), ov.trainers_certified],
+                [_("Sessions held"), t["sessions_held"]],
+                [_("Sessions planned"), t["sessions_planned"]],
+                [_("Women among people trained (%)"), ov.women_pct],
+            ],
+        ),
+        Table(
+            "city-progress",
+            _("Progress per city"),
+            [_("City"), _("Province"), _("UMKM trained"), _("City target"), _("Progress (%)"), _("Pemda officers trained")],
+            [[c.name, c.province, c.trained, c.target, c.pct, c.pemda_trained] for c in ov.cities],
+        ),
+        Table(
+            "trend",
+            _("Trend against the required pace"),
+            [_("Date"), _("UMKM trained (cumulative)"), _("Required pace (cumulative)")],
+            [[p.day, p.trained, p.required] for p in ov.trend],
+        ),
+        Table(
+            "scale-mix",
+            _("UMKM trained by business scale"),
+            [_("Scale"), _("UMKM trained"), _("Share (%)")],
+            [[scale_label(k), n, pct] for k, n, pct in ov.scale_mix],
+        ),
+    ]
+
+
+def table_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return out.getvalue()
+
+
+def tables_xlsx(tables: list[Table]) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table in tables:
+        ws = wb.create_sheet(title=table.title[:31].replace("/", "-"))
+        ws.append([str(h) for h in table.headers])
+        for row in table.rows:
+            ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,229 @@
+"""KSP monitoring view, its PDF report, the policy dashboards, exports and drill-down lists.
+
+Aggregate pages read roll-ups only (see selectors.py); pages with personal data
+(the drill-down lists) are refused with 403 to anyone users/scoping.py says may
+not see personal data, which always includes KSP monitors.
+"""
+
+import datetime as dt
+import logging
+import zoneinfo
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.generic import TemplateView, View
+
+from users.mixins import RoleRequiredMixin
+from users.models import Role
+from users.scoping import cities_for, may_drill_down, partners_for
+
+from . import charts
+from .forms import DashboardFilterForm
+from .selectors import (
+    dashboard_aggregates,
+    dashboard_sessions,
+    ksp_overview,
+    programme_for,
+    session_rates,
+    session_rollup_computed_at,
+    trained_participants,
+)
+from .tables import dashboard_tables, overview_tables, table_csv, tables_xlsx
+
+AGGREGATE_ROLES = (Role.PROGRAMME_ADMIN, Role.POLICY_VIEWER, Role.KSP_MONITOR)
+DASHBOARD_ROLES = (Role.PROGRAMME_ADMIN, Role.POLICY_VIEWER)
+# The monitoring figures are programme-wide; shown in WIB, the zone of the ministries in Jakarta.
+REPORT_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
+SESSIONS_PER_PAGE = 25
+# WeasyPrint narrates every layout step at INFO; one report should not write a dozen log lines.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+def _today() -> dt.date:
+    return timezone.localdate(timezone=REPORT_ZONE)
+
+
+class NoProgrammeMixin:
+    """With no programme yet, the role's home page says so instead of failing."""
+
+    title = ""
+
+    def get(self, request, *args, **kwargs):
+        self.programme = programme_for(user=request.user, programme_id=request.GET.get("programme"))
+        if self.programme is None:
+            ctx = {"title": self.title, "role_label": request.user.get_role_display()}
+            return self.response_class(
+                request, ["monitoring/no_programme.html"], ctx, status=200 if not request.GET.get("programme") else 404
+            )
+        return super().get(request, *args, **kwargs)
+
+
+class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
+    """The KSP monitoring view: aggregates only."""
+
+    template_name = "monitoring/ksp_overview.html"
+    allowed_roles = AGGREGATE_ROLES
+    title = _lazy("KSP monitoring")
+
+    def overview(self):
+        programme = getattr(self, "programme", None) or programme_for(
+            user=self.request.user, programme_id=self.request.GET.get("programme")
+        )
+        if programme is None:
+            raise Http404(_("No programme to show."))
+        return ksp_overview(user=self.request.user, programme=programme, today=_today())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ov = self.overview()
+        ctx.update(
+            ov=ov,
+            tables=overview_tables(ov),
+            trend_svg=charts.trend_lines(ov.trend, ov.target),
+            map_svg=charts.city_map(ov.cities),
+            drill=may_drill_down(self.request.user),
+            report_zone="WIB",
+            computed_local=ov.computed_at.astimezone(REPORT_ZONE) if ov.computed_at else None,
+        )
+        return ctx
+
+
+class ProgressReportPdfView(ProgressOverviewView):
+    """The same figures as a PDF in Indonesian, for a ministry meeting."""
+
+    template_name = "monitoring/ksp_report.html"
+
+    def get(self, request, *args, **kwargs):
+        from weasyprint import HTML
+
+        with translation.override("id"):
+            ctx = self.get_context_data(**kwargs)
+            ctx["scale_svg"] = charts.share_bars([(row[0], row[1]) for row in ctx["tables"][3].rows])
+            ctx["city_svg"] = charts.city_bars(ctx["ov"].cities)
+            html = render_to_string(self.template_name, ctx, request=request)
+            pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        ov = ctx["ov"]
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="laporan-kemajuan-{ov.programme.slug}-{ov.today:%Y-%m-%d}.pdf"'
+        return response
+
+
+class DashboardMixin(RoleRequiredMixin):
+    allowed_roles = DASHBOARD_ROLES
+
+    def filter_form_and_filters(self):
+        form = DashboardFilterForm(self.request.GET or None, user=self.request.user)
+        default = programme_for(user=self.request.user)
+        if form.is_bound:
+            form.is_valid()
+        filters = form.filters(default_programme=default)
+        if filters is None:
+            raise Http404(_("No programme to show."))
+        return form, filters
+
+
+class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
+    template_name = "monitoring/dashboard.html"
+    title = _lazy("Policy dashboards")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form, filters = self.filter_form_and_filters()
+        agg = dashboard_aggregates(filters=filters)
+        tables = dashboard_tables(agg)
+        page = Paginator(dashboard_sessions(user=self.request.user, filters=filters), SESSIONS_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+        rows = [(s, session_rates(s)) for s in page.object_list]
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ov = ksp_overview(user=self.request.user, programme=filters.programme, today=_today())
+        ctx.update(
+            form=form,
+            filters=filters,
+            agg=agg,
+            tables=tables,
+            charts_data={t.slug: {"labels": [str(v) for v in t.column(0)], "headers": t.headers, "rows": t.rows} for t in tables},
+            page=page,
+            session_rows=rows,
+            querystring=query.urlencode(),
+            map_svg=charts.city_map(ov.cities),
+            sessions_computed_at=session_rollup_computed_at(programme=filters.programme),
+            drill=may_drill_down(self.request.user),
+            report_zone="WIB",
+            zone=REPORT_ZONE,
+        )
+        return ctx
+
+
+class ProgressExportView(DashboardMixin, View):
+    """CSV of one aggregate table, or every aggregate table as one XLSX workbook, with the dashboard's filters."""
+
+    def get(self, request, slug=None, fmt="csv"):
+        _form, filters = self.filter_form_and_filters()
+        tables = dashboard_tables(dashboard_aggregates(filters=filters))
+        stamp = f"{filters.programme.slug}-{_today():%Y%m%d}"
+        if fmt == "xlsx":
+            response = HttpResponse(
+                tables_xlsx(tables), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            response["Content-Disposition"] = f'attachment; filename="dashboard-{stamp}.xlsx"'
+            return response
+        table = next((t for t in tables if t.slug == slug), None)
+        if table is None:
+            raise Http404
+        response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slug}-{stamp}.csv"'
+        return response
+
+
+class ParticipantTrainedListView(RoleRequiredMixin, TemplateView):
+    """The people a 'trained' number counts: personal data, so only for admins and granted policy viewers."""
+
+    template_name = "monitoring/trained_list.html"
+    allowed_roles = DASHBOARD_ROLES
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_drill_down(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        get = self.request.GET
+        programme = programme_for(user=self.request.user, programme_id=get.get("programme"))
+        if programme is None:
+            raise Http404
+        audience = get.get("audience") if get.get("audience") in ("umkm", "pemda") else "umkm"
+        city = cities_for(self.request.user).filter(pk=get.get("city")).first() if get.get("city", "").isdigit() else None
+        partner = (
+            partners_for(self.request.user).filter(pk=get.get("partner")).first() if get.get("partner", "").isdigit() else None
+        )
+        women = get.get("women") == "1"
+        qs = trained_participants(
+            user=self.request.user,
+            programme=programme,
+            audience=audience,
+            city_id=city.pk if city else None,
+            partner_id=partner.pk if partner else None,
+            women=women,
+        )
+        page = Paginator(qs, 50).get_page(get.get("page"))
+        query = get.copy()
+        query.pop("page", None)
+        ctx.update(
+            programme=programme,
+            audience=audience,
+            city=city,
+            partner=partner,
+            women=women,
+            page=page,
+            querystring=query.urlencode(),
+        )
+        return ctx

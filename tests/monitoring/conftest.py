@@ -1,0 +1,101 @@
+import datetime as dt
+import random
+import zoneinfo
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from cities.models import TimeZone
+from monitoring.services import monitoring_rebuild
+from participants.models import Attendance, AttendanceStatus
+from progress.services import progress_rebuild
+from sessions_app.models import SessionStatus
+from tests.factories import (
+    CityFactory,
+    CityTargetFactory,
+    ParticipantFactory,
+    PartnerFactory,
+    ProgrammeFactory,
+    TrainerFactory,
+    TrainingSessionFactory,
+)
+
+
+@dataclass
+class World:
+    programme: object
+    other: object
+    cities: list
+    partners: list
+    sessions: list
+    people: list
+
+
+def build_world(*, seed: int, people: int, sessions: int) -> World:
+    """Random programme data with noise: another programme, test records, merged duplicates, pemda, all states."""
+    rng = random.Random(seed)
+    programme = ProgrammeFactory(starts_on=dt.date(2018, 8, 14), ends_on=dt.date(2019, 8, 13), umkm_target=400, pemda_target=40)
+    other = ProgrammeFactory()
+    cities = [
+        CityFactory(
+            name=f"Kota Acak {seed}-{i}", province=f"Provinsi {i % 2}", time_zone=tz, latitude=-5 + i, longitude=119 + 3 * i
+        )
+        for i, tz in enumerate([TimeZone.WITA, TimeZone.WIT, TimeZone.WITA])
+    ]
+    for city in cities[:2]:
+        CityTargetFactory(programme=programme, city=city, umkm_target=200, pemda_target=20)
+    partners = [PartnerFactory(), PartnerFactory()]
+    for partner in partners:
+        TrainerFactory(partner=partner)
+    TrainerFactory(partner=partners[0], tot_status="in_training", tot_certified_on=None)
+    base = dt.datetime(2018, 9, 10, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Makassar"))
+    session_rows = [
+        TrainingSessionFactory(
+            programme=rng.choice([programme, programme, programme, other]),
+            city=rng.choice(cities),
+            partner=rng.choice(partners),
+            audience=rng.choice(["umkm", "umkm", "pemda"]),
+            starts_at=base + dt.timedelta(hours=rng.randrange(0, 24 * 60)),
+            status=rng.choice(
+                [SessionStatus.COMPLETED, SessionStatus.COMPLETED, SessionStatus.SCHEDULED, SessionStatus.CANCELLED]
+            ),
+            capacity=rng.randrange(5, 40),
+        )
+        for _ in range(sessions)
+    ]
+    persons = []
+    for _ in range(people):
+        kind = rng.choice(["umkm", "umkm", "umkm", "pemda"])
+        persons.append(
+            ParticipantFactory(
+                city=rng.choice(cities),
+                kind=kind,
+                gender=rng.choice(["female", "male", "unspecified"]),
+                scale=rng.choice(["mikro", "kecil", "menengah", ""]) if kind == "umkm" else "",
+                sector=rng.choice(["food", "fashion", "craft", ""]) if kind == "umkm" else "",
+                baseline_social_media=rng.choice(["none", "personal", "business_page", "sells_online", ""]),
+                is_test=rng.random() < 0.08,
+            )
+        )
+    for person in persons[-3:]:
+        person.merged_into = persons[0]
+        person.save(update_fields=["merged_into"])
+    for person in persons:
+        for session in rng.sample(session_rows, min(len(session_rows), rng.randrange(0, 4))):
+            status = rng.choice(list(AttendanceStatus.values))
+            Attendance.objects.create(
+                participant=person,
+                session=session,
+                status=status,
+                checked_in_at=timezone.now() if status == AttendanceStatus.ATTENDED else None,
+            )
+    for p in (programme, other):
+        progress_rebuild(programme_id=p.pk)
+        monitoring_rebuild(programme_id=p.pk)
+    return World(programme, other, cities, partners, session_rows, persons)
+
+
+@pytest.fixture
+def world(db):
+    return build_world(seed=7, people=80, sessions=14)
