@@ -99,6 +99,7 @@ class TrainingSession(models.Model):
             models.Index(fields=["city", "starts_at"]),
             models.Index(fields=["partner", "starts_at"]),
             models.Index(fields=["programme", "status"]),
+            models.Index(fields=["programme", "starts_at"]),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),

@@ -121,7 +121,7 @@ def test_dashboard_rejects_an_inverted_date_range_with_a_message(world, make_use
     c = client_for(make_user(Role.POLICY_VIEWER))
     response = c.get(DASH_URL, {"date_from": "2018-10-01", "date_to": "2018-09-01"})
     assert response.status_code == 200
-    assert "Tanggal akhir" in response.content.decode()
+    assert "Tanggal selesai harus sama dengan atau setelah tanggal mulai" in response.content.decode()
 
 
 def test_exports_carry_the_same_numbers(world, make_user):

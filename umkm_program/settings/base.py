@@ -79,6 +79,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "users.context_processors.role",
             ],
+            # Numbers are grouped for people (10.000); ids in markup and URLs must not be:
+            # `{{ obj.pk|unlocalize }}` is available in every template.
+            "builtins": ["django.templatetags.l10n"],
         },
     },
 ]
