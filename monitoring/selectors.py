@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Q, QuerySet, Sum
+from django.utils import timezone
 
 from cities.models import Programme
 from partners.models import TotStatus, Trainer
@@ -27,14 +28,25 @@ PACE_WINDOW_DAYS = 28
 
 
 def programme_for(*, user, programme_id=None) -> Programme | None:
-    """The programme a page shows: the one asked for if the user may see it, else the most recent."""
+    """The programme a page shows: the one asked for if the user may see it, else the main one.
+
+    The main one is the largest by UMKM target among those that have started (the
+    flagship roadshow rather than a small follow-up series that happens to be newer),
+    else the most recent.
+    """
     programmes = programmes_for(user)
     if programme_id:
         try:
             return programmes.get(pk=int(programme_id))
         except (ValueError, Programme.DoesNotExist):
             return None
-    return programmes.order_by("-starts_on", "pk").first()
+    started = programmes.filter(starts_on__lte=timezone.localdate())
+    return started.order_by("-umkm_target", "-starts_on", "pk").first() or programmes.order_by("-starts_on", "pk").first()
+
+
+def programme_choices(*, user) -> list[Programme]:
+    """Programmes a user can switch between on the monitoring pages."""
+    return list(programmes_for(user).order_by("-starts_on", "pk"))
 
 
 def _pct(part: int, whole: int) -> float | None:

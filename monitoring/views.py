@@ -28,6 +28,7 @@ from .selectors import (
     dashboard_aggregates,
     dashboard_sessions,
     ksp_overview,
+    programme_choices,
     programme_for,
     session_rates,
     session_rollup_computed_at,
@@ -88,6 +89,7 @@ class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
             trend_svg=charts.trend_lines(ov.trend, ov.target),
             map_svg=charts.city_map(ov.cities),
             drill=may_drill_down(self.request.user),
+            programmes=programme_choices(user=self.request.user),
             report_zone="WIB",
             computed_local=ov.computed_at.astimezone(REPORT_ZONE) if ov.computed_at else None,
         )

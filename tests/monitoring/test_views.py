@@ -259,3 +259,23 @@ def test_rebuild_task_and_token_command(world, make_user):
     key = re.search(r": (\S+)\n", out.getvalue()).group(1)
     assert ApiToken.objects.get(user=user).name == "sipd"
     assert Client().get(API_URL, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+
+
+def test_ksp_view_defaults_to_the_main_programme_and_can_switch(client, make_user):
+    import datetime as dt
+
+    from tests.factories import ProgrammeFactory
+
+    main = ProgrammeFactory(name="Roadshow utama", umkm_target=10_000, starts_on=dt.date(2018, 8, 14))
+    follow_up = ProgrammeFactory(
+        name="Kelas lanjutan", umkm_target=200, starts_on=dt.date.today() - dt.timedelta(days=10), ends_on=dt.date.today()
+    )
+    client.force_login(make_user("ksp_monitor"))
+
+    page = client.get("/monitoring/ksp/").content.decode()
+    assert "Roadshow utama ·" in page
+    assert 'data-testid="programme-switch"' in page
+
+    switched = client.get(f"/monitoring/ksp/?programme={follow_up.pk}").content.decode()
+    assert "Kelas lanjutan ·" in switched
+    assert main.name in switched  # still offered in the switcher
