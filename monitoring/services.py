@@ -10,12 +10,12 @@ per-session facts.
 
 import hashlib
 import secrets
-import zoneinfo
 from collections import defaultdict
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cities.timezones import zone_date
 from participants.models import AttendanceStatus
 from sessions_app.models import TrainingSession
 
@@ -73,12 +73,10 @@ def monitoring_rebuild(*, programme_id: int) -> int:
     Readers see the old or the new figures, never a mix: the swap is one transaction.
     """
     sessions = {}
-    zones: dict[str, zoneinfo.ZoneInfo] = {}
     for pk, city_id, partner_id, audience, starts_at, tz in TrainingSession.objects.filter(programme_id=programme_id).values_list(
         "pk", "city_id", "partner_id", "audience", "starts_at", "city__time_zone"
     ):
-        zone = zones.setdefault(tz, zoneinfo.ZoneInfo(tz))
-        sessions[pk] = (city_id, partner_id, audience, starts_at.astimezone(zone).date())
+        sessions[pk] = (city_id, partner_id, audience, zone_date(starts_at, tz))
 
     per_session: dict[int, dict[str, int]] = {pk: {"registrations": 0, "attended": 0, "no_shows": 0} for pk in sessions}
     # (city, partner, audience, day, dimension, value) -> [trained, attended]

@@ -12,7 +12,6 @@ on per-session facts, whose number grows with sessions, not participants.
 
 import itertools
 import logging
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -23,6 +22,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from cities.timezones import zone_date
 from participants.models import Attendance, AttendanceStatus
 from sessions_app.models import Audience, SessionStatus, TrainingSession
 
@@ -77,10 +77,8 @@ def _session_facts(programme_id: int) -> dict[int, SessionFacts]:
     sessions = TrainingSession.objects.filter(programme_id=programme_id).values_list(
         "pk", "city_id", "partner_id", "audience", "starts_at", "status", "attendance_closed_at", "city__time_zone"
     )
-    zones: dict[str, zoneinfo.ZoneInfo] = {}
     for pk, city_id, partner_id, audience, starts_at, status, closed_at, tz in sessions:
-        zone = zones.setdefault(tz, zoneinfo.ZoneInfo(tz))
-        item = SessionFacts(city_id, partner_id, audience, starts_at.astimezone(zone).date())
+        item = SessionFacts(city_id, partner_id, audience, zone_date(starts_at, tz))
         if status == SessionStatus.CANCELLED:
             item.counts["sessions_cancelled"] = 1
         elif status == SessionStatus.COMPLETED or closed_at is not None:

@@ -7,7 +7,6 @@ silently overwriting someone else's change.
 """
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities.timezones import city_zone, to_city_time, zone_date
 from participants.models import Attendance
 from partners.models import TotStatus, Trainer
 from users.models import User
@@ -47,10 +47,6 @@ SESSION_EDITABLE = (
 ROADSHOW_EDITABLE = ("starts_on", "ends_on", "status", "notes")
 
 
-def local_date(moment: dt.datetime, time_zone: str) -> dt.date:
-    return moment.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
-
-
 # --- rules ------------------------------------------------------------------------------------
 
 
@@ -75,7 +71,7 @@ def _check_session(*, roadshow: Roadshow | None, starts_at: dt.datetime, ends_at
         errors["end_time"] = _("The session must end after it starts.")
     elif roadshow is not None:
         zone = roadshow.city.time_zone
-        first, last = local_date(starts_at, zone), local_date(ends_at, zone)
+        first, last = zone_date(starts_at, zone), zone_date(ends_at, zone)
         if first < roadshow.starts_on or last > roadshow.ends_on:
             errors["date"] = _("The session must fall within its roadshow's dates (%(start)s – %(end)s).") % {
                 "start": roadshow.starts_on.strftime("%d/%m/%Y"),
@@ -127,7 +123,7 @@ def _check_trainers(
             for trainer in everyone:
                 if trainer.pk in booked:
                     field = "lead_trainer" if trainer == lead else "co_trainers"
-                    start = other.starts_at.astimezone(zoneinfo.ZoneInfo(other.city.time_zone))
+                    start = to_city_time(other.starts_at, other.city)
                     errors.setdefault(field, []).append(
                         _(
                             "%(trainer)s is already booked for “%(session)s” in %(city)s at %(when)s %(zone)s, "
@@ -181,7 +177,7 @@ def roadshow_update(*, roadshow: Roadshow, expected_version: int, **changes) -> 
     starts_on = changes.get("starts_on", locked.starts_on)
     ends_on = changes.get("ends_on", locked.ends_on)
     _check_roadshow_dates(programme=locked.programme, starts_on=starts_on, ends_on=ends_on)
-    zone = zoneinfo.ZoneInfo(locked.city.time_zone)
+    zone = city_zone(locked.city)
     live = locked.sessions.exclude(status=SessionStatus.CANCELLED)
     if changes.get("status") == RoadshowStatus.CANCELLED and live.exists():
         raise ValidationError(

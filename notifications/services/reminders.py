@@ -6,12 +6,12 @@ nothing. Rows carry `send_after`; the sender delivers them when they are due.
 """
 
 import datetime as dt
-import zoneinfo
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from cities.timezones import city_zone, to_city_time
 from participants.models import Attendance, AttendanceStatus
 from sessions_app.models import SessionChange, SessionChangeKind, SessionStatus, TrainingSession
 from users.models import Role, User
@@ -42,9 +42,8 @@ def session_subject(session: TrainingSession) -> str:
 
 def day_before_at(session: TrainingSession) -> dt.datetime:
     """09.00 city time on the day before the session (Jayapura: 00.00 UTC, Makassar: 01.00 UTC)."""
-    zone = zoneinfo.ZoneInfo(session.city.time_zone)
-    local_day = session.starts_at.astimezone(zone).date() - dt.timedelta(days=1)
-    return dt.datetime.combine(local_day, DAY_BEFORE_HOUR, tzinfo=zone)
+    local_day = to_city_time(session.starts_at, session.city).date() - dt.timedelta(days=1)
+    return dt.datetime.combine(local_day, DAY_BEFORE_HOUR, tzinfo=city_zone(session.city))
 
 
 def reminders_plan(*, now: dt.datetime | None = None) -> int:
