@@ -145,6 +145,26 @@ def _registrations(session: TrainingSession) -> int:
     return Attendance.objects.filter(session=session).count()
 
 
+def _record_change(session: TrainingSession, *, kind: str, by: User | None, reason: str, **new) -> None:
+    """Record a cancel/move of `session` (still holding its old time and venue) for the people registered to it.
+
+    Nobody registered, nobody to tell: nothing is recorded. `new` carries new_starts_at/new_ends_at for a move.
+    """
+    registered = _registrations(session)
+    if registered:
+        SessionChange.objects.create(
+            session=session,
+            kind=kind,
+            old_starts_at=session.starts_at,
+            old_ends_at=session.ends_at,
+            old_venue=session.venue,
+            reason=reason,
+            registrations_affected=registered,
+            changed_by=by,
+            **new,
+        )
+
+
 def _bump(model, *, pk: int, expected_version: int, changes: dict) -> None:
     """Write `changes` only if nobody saved since `expected_version`; raise EditConflict otherwise."""
     updated = model.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1, **changes)
@@ -283,20 +303,7 @@ def session_update(
             session=locked, lead=lead, co_trainers=[t for t in trainers if t != lead], starts_at=starts_at, ends_at=ends_at
         )
     if moved:
-        registered = _registrations(locked)
-        if registered:
-            SessionChange.objects.create(
-                session=locked,
-                kind=SessionChangeKind.MOVED,
-                old_starts_at=locked.starts_at,
-                old_ends_at=locked.ends_at,
-                new_starts_at=starts_at,
-                new_ends_at=ends_at,
-                old_venue=locked.venue,
-                reason=reason,
-                registrations_affected=registered,
-                changed_by=by,
-            )
+        _record_change(locked, kind=SessionChangeKind.MOVED, by=by, reason=reason, new_starts_at=starts_at, new_ends_at=ends_at)
     _bump(TrainingSession, pk=locked.pk, expected_version=expected_version, changes={**changes, "updated_at": timezone.now()})
     locked.refresh_from_db()
     return locked
@@ -311,18 +318,7 @@ def session_cancel(
         return locked
     if locked.status == SessionStatus.COMPLETED:
         raise ValidationError({"reason": _("A completed session cannot be cancelled.")})
-    registered = _registrations(locked)
-    if registered:
-        SessionChange.objects.create(
-            session=locked,
-            kind=SessionChangeKind.CANCELLED,
-            old_starts_at=locked.starts_at,
-            old_ends_at=locked.ends_at,
-            old_venue=locked.venue,
-            reason=reason,
-            registrations_affected=registered,
-            changed_by=by,
-        )
+    _record_change(locked, kind=SessionChangeKind.CANCELLED, by=by, reason=reason)
     _bump(
         TrainingSession,
         pk=locked.pk,

@@ -178,15 +178,20 @@ def _place(session) -> str:
     return session.venue or session.online_url or session.city.name
 
 
-def _participant_rows(*, session, attendances, kind, send_after, subject=None, old_starts_at=None, reason="") -> list:
-    subject = subject or session_subject(session)
-    keys = {participant_key(a.participant_id) for a in attendances}
+def _existing_and_preferences(*, subject: str, kind: str, keys: set[str]) -> tuple[set[str], dict]:
+    """Recipients who already have this notification, and the contact preferences of the others."""
     existing = set(
         Notification.objects.filter(subject_key=subject, kind=kind, recipient_key__in=keys).values_list(
             "recipient_key", flat=True
         )
     )
-    preferences = preferences_for(keys - existing)
+    return existing, preferences_for(keys - existing)
+
+
+def _participant_rows(*, session, attendances, kind, send_after, subject=None, old_starts_at=None, reason="") -> list:
+    subject = subject or session_subject(session)
+    keys = {participant_key(a.participant_id) for a in attendances}
+    existing, preferences = _existing_and_preferences(subject=subject, kind=kind, keys=keys)
     rows = []
     for attendance in attendances:
         participant, key = attendance.participant, participant_key(attendance.participant_id)
@@ -213,12 +218,7 @@ def _participant_rows(*, session, attendances, kind, send_after, subject=None, o
 def _user_rows(*, session, users, kind, send_after, context) -> list:
     subject = session_subject(session)
     keys = {user_key(u.pk) for u in users}
-    existing = set(
-        Notification.objects.filter(subject_key=subject, kind=kind, recipient_key__in=keys).values_list(
-            "recipient_key", flat=True
-        )
-    )
-    preferences = preferences_for(keys - existing)
+    existing, preferences = _existing_and_preferences(subject=subject, kind=kind, keys=keys)
     rows = []
     for user in users:
         key = user_key(user.pk)
