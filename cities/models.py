@@ -2,7 +2,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+from . import timezones
+from .timezones import ZONE_LABELS  # noqa: F401 (still importable from here)
 
 
 class Region(models.TextChoices):
@@ -61,7 +62,7 @@ class City(models.Model):
 
     @property
     def zone_label(self):
-        return ZONE_LABELS.get(self.time_zone, self.time_zone)
+        return timezones.zone_label(self.time_zone)
 
 
 class CityTarget(models.Model):

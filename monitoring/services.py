@@ -1,6 +1,6 @@
 """Writes of the monitoring app: rebuilding its roll-ups, issuing API tokens.
 
-The roll-ups follow the rules of progress/services.py (a person counts once,
+The roll-ups follow the rules of progress/counting.py (a person counts once,
 at their first attendance of a session for their audience; test records never
 count; merged-away duplicates are not people) and add the participant traits
 the policy charts need (gender, sector, baseline social-media use) and
@@ -10,33 +10,17 @@ per-session facts.
 
 import hashlib
 import secrets
-import zoneinfo
 from collections import defaultdict
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cities.timezones import zone_date
 from participants.models import AttendanceStatus
+from progress.counting import counted_attendances_sql
 from sessions_app.models import TrainingSession
 
 from .models import ApiToken, Dimension, DimensionRollup, SessionRollup, TrainedPerson
-
-_FIRST_ATTENDANCES_SQL = """
-WITH ranked AS (
-    SELECT a.session_id, p.gender, p.sector, p.baseline_social_media,
-           ROW_NUMBER() OVER (PARTITION BY a.participant_id ORDER BY s.starts_at, a.id) AS rn
-    FROM participants_attendance a
-    JOIN sessions_app_trainingsession s ON s.id = a.session_id
-    JOIN participants_participant p ON p.id = a.participant_id
-    WHERE s.programme_id = %s
-      AND a.status = %s
-      AND p.is_test = %s
-      AND p.merged_into_id IS NULL
-      AND s.audience = p.kind
-)
-SELECT session_id, gender, sector, baseline_social_media, COUNT(*)
-FROM ranked WHERE rn = 1 GROUP BY session_id, gender, sector, baseline_social_media
-"""
 
 _STATES_SQL = """
 SELECT a.session_id, a.status, p.gender, p.sector, p.baseline_social_media, COUNT(*)
@@ -47,22 +31,22 @@ WHERE s.programme_id = %s AND p.is_test = %s
 GROUP BY a.session_id, a.status, p.gender, p.sector, p.baseline_social_media
 """
 
-_TRAINED_PEOPLE_SQL = """
+_TRAINED_PEOPLE_INSERT = """
 INSERT INTO monitoring_trainedperson
     (programme_id, participant_id, attendance_id, session_id, city_id, partner_id, audience, is_woman, starts_at)
-SELECT %s, participant_id, id, session_id, city_id, partner_id, audience, gender = 'female', starts_at FROM (
-    SELECT a.id, a.participant_id, a.session_id, s.city_id, s.partner_id, s.audience, s.starts_at, p.gender,
-           ROW_NUMBER() OVER (PARTITION BY a.participant_id ORDER BY s.starts_at, a.id) AS rn
-    FROM participants_attendance a
-    JOIN sessions_app_trainingsession s ON s.id = a.session_id
-    JOIN participants_participant p ON p.id = a.participant_id
-    WHERE s.programme_id = %s
-      AND a.status = %s
-      AND p.is_test = %s
-      AND p.merged_into_id IS NULL
-      AND s.audience = p.kind
-) ranked WHERE rn = 1
+SELECT %s, participant_id, id, session_id, city_id, partner_id, audience, gender = 'female', starts_at FROM ({counted}) counted
 """
+_TRAINED_PEOPLE_COLUMNS = (
+    "a.id",
+    "a.participant_id",
+    "a.session_id",
+    "s.city_id",
+    "s.partner_id",
+    "s.audience",
+    "s.starts_at",
+    "p.gender",
+)
+_TRAIT_COLUMNS = ("a.session_id", "p.gender", "p.sector", "p.baseline_social_media")
 
 DIMENSION_FIELDS = (Dimension.GENDER, Dimension.SECTOR, Dimension.SOCIAL_MEDIA)
 
@@ -73,12 +57,10 @@ def monitoring_rebuild(*, programme_id: int) -> int:
     Readers see the old or the new figures, never a mix: the swap is one transaction.
     """
     sessions = {}
-    zones: dict[str, zoneinfo.ZoneInfo] = {}
     for pk, city_id, partner_id, audience, starts_at, tz in TrainingSession.objects.filter(programme_id=programme_id).values_list(
         "pk", "city_id", "partner_id", "audience", "starts_at", "city__time_zone"
     ):
-        zone = zones.setdefault(tz, zoneinfo.ZoneInfo(tz))
-        sessions[pk] = (city_id, partner_id, audience, starts_at.astimezone(zone).date())
+        sessions[pk] = (city_id, partner_id, audience, zone_date(starts_at, tz))
 
     per_session: dict[int, dict[str, int]] = {pk: {"registrations": 0, "attended": 0, "no_shows": 0} for pk in sessions}
     # (city, partner, audience, day, dimension, value) -> [trained, attended]
@@ -94,7 +76,12 @@ def monitoring_rebuild(*, programme_id: int) -> int:
                 counts["attended"] += n
                 for dimension, value in zip(DIMENSION_FIELDS, traits, strict=True):
                     cells[(*sessions[session_id], dimension, value or "")][1] += n
-        cursor.execute(_FIRST_ATTENDANCES_SQL, [programme_id, AttendanceStatus.ATTENDED, False])
+        counted, params = counted_attendances_sql(programme_id=programme_id, columns=_TRAIT_COLUMNS)
+        cursor.execute(
+            f"WITH counted AS ({counted}) SELECT session_id, gender, sector, baseline_social_media, COUNT(*) FROM counted "
+            "GROUP BY session_id, gender, sector, baseline_social_media",
+            params,
+        )
         for session_id, *traits, n in cursor.fetchall():
             for dimension, value in zip(DIMENSION_FIELDS, traits, strict=True):
                 cells[(*sessions[session_id], dimension, value or "")][0] += n
@@ -125,7 +112,8 @@ def monitoring_rebuild(*, programme_id: int) -> int:
         SessionRollup.objects.bulk_create(session_rows, batch_size=2_000)
         TrainedPerson.objects.filter(programme_id=programme_id).delete()
         with connection.cursor() as cursor:
-            cursor.execute(_TRAINED_PEOPLE_SQL, [programme_id, programme_id, AttendanceStatus.ATTENDED, False])
+            counted, params = counted_attendances_sql(programme_id=programme_id, columns=_TRAINED_PEOPLE_COLUMNS)
+            cursor.execute(_TRAINED_PEOPLE_INSERT.format(counted=counted), [programme_id, *params])
             people = cursor.rowcount
             # A fresh table of a million rows has no statistics until autovacuum gets to it; plan with real ones.
             if connection.vendor == "postgresql":

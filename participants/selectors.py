@@ -1,12 +1,12 @@
 """Reads for the participants pages. Querysets always start from users/scoping.py."""
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from cities.timezones import to_city_time
 from sessions_app.models import SessionStatus, TrainingSession
 from users.scoping import participants_for, sessions_for
 
@@ -17,7 +17,7 @@ SEARCH_LIMIT = 15
 
 
 def session_local(session: TrainingSession, value: dt.datetime | None = None) -> dt.datetime:
-    return timezone.localtime(value or session.starts_at, zoneinfo.ZoneInfo(session.city.time_zone))
+    return to_city_time(value or session.starts_at, session.city)
 
 
 def sessions_with_counts(qs: QuerySet[TrainingSession]) -> QuerySet[TrainingSession]:

@@ -3,7 +3,7 @@
 What counts (DESIGN.md): a UMKM counts once, the first time they attend a UMKM
 session of the programme; pemda officers are counted the same way among pemda
 sessions. Registrations without attendance, repeat attendances, test records
-and merged-away duplicates do not count.
+and merged-away duplicates do not count; the SQL for that rule is progress/counting.py.
 
 The heavy work is two grouped queries per programme (first attendances per
 session, attendance states per session); everything after that is arithmetic
@@ -12,7 +12,6 @@ on per-session facts, whose number grows with sessions, not participants.
 
 import itertools
 import logging
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -23,9 +22,11 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from cities.timezones import zone_date
 from participants.models import Attendance, AttendanceStatus
 from sessions_app.models import Audience, SessionStatus, TrainingSession
 
+from .counting import counted_attendances_sql
 from .models import ALL, ProgressSnapshot
 
 logger = logging.getLogger(__name__)
@@ -46,21 +47,7 @@ METRICS = (
     "sessions_cancelled",
 )
 
-_FIRST_ATTENDANCES_SQL = """
-WITH ranked AS (
-    SELECT a.session_id, p.kind, p.gender, p.scale,
-           ROW_NUMBER() OVER (PARTITION BY a.participant_id ORDER BY s.starts_at, a.id) AS rn
-    FROM participants_attendance a
-    JOIN sessions_app_trainingsession s ON s.id = a.session_id
-    JOIN participants_participant p ON p.id = a.participant_id
-    WHERE s.programme_id = %s
-      AND a.status = %s
-      AND p.is_test = %s
-      AND p.merged_into_id IS NULL
-      AND s.audience = p.kind
-)
-SELECT session_id, kind, gender, scale, COUNT(*) FROM ranked WHERE rn = 1 GROUP BY session_id, kind, gender, scale
-"""
+_FIRST_ATTENDANCE_TRAITS = ("a.session_id", "p.kind", "p.gender", "p.scale")
 
 
 @dataclass
@@ -77,10 +64,8 @@ def _session_facts(programme_id: int) -> dict[int, SessionFacts]:
     sessions = TrainingSession.objects.filter(programme_id=programme_id).values_list(
         "pk", "city_id", "partner_id", "audience", "starts_at", "status", "attendance_closed_at", "city__time_zone"
     )
-    zones: dict[str, zoneinfo.ZoneInfo] = {}
     for pk, city_id, partner_id, audience, starts_at, status, closed_at, tz in sessions:
-        zone = zones.setdefault(tz, zoneinfo.ZoneInfo(tz))
-        item = SessionFacts(city_id, partner_id, audience, starts_at.astimezone(zone).date())
+        item = SessionFacts(city_id, partner_id, audience, zone_date(starts_at, tz))
         if status == SessionStatus.CANCELLED:
             item.counts["sessions_cancelled"] = 1
         elif status == SessionStatus.COMPLETED or closed_at is not None:
@@ -104,7 +89,12 @@ def _session_facts(programme_id: int) -> dict[int, SessionFacts]:
             counts["no_shows"] += n
 
     with connection.cursor() as cursor:
-        cursor.execute(_FIRST_ATTENDANCES_SQL, [programme_id, AttendanceStatus.ATTENDED, False])
+        counted, params = counted_attendances_sql(programme_id=programme_id, columns=_FIRST_ATTENDANCE_TRAITS)
+        cursor.execute(
+            f"WITH counted AS ({counted}) SELECT session_id, kind, gender, scale, COUNT(*) FROM counted "
+            "GROUP BY session_id, kind, gender, scale",
+            params,
+        )
         for session_id, kind, gender, scale, n in cursor.fetchall():
             counts = facts[session_id].counts
             if kind == Audience.UMKM:

@@ -1,5 +1,4 @@
 import datetime as dt
-import zoneinfo
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -8,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Programme
+from cities.timezones import city_zone, to_city_time
 from partners.models import Partner, TotStatus, Trainer
 
 from .models import Audience, Delivery, Roadshow, RoadshowStatus, SessionStatus
@@ -138,15 +138,14 @@ class SessionForm(_CrispyForm):
         data = super().clean()
         city = self.city()
         if city and data.get("date") and data.get("start_time") and data.get("end_time"):
-            zone = zoneinfo.ZoneInfo(city.time_zone)
+            zone = city_zone(city)
             data["starts_at"] = dt.datetime.combine(data["date"], data["start_time"], tzinfo=zone)
             data["ends_at"] = dt.datetime.combine(data["date"], data["end_time"], tzinfo=zone)
         return data
 
     @staticmethod
     def initial_for(session) -> dict:
-        zone = zoneinfo.ZoneInfo(session.city.time_zone)
-        start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+        start, end = to_city_time(session.starts_at, session.city), to_city_time(session.ends_at, session.city)
         fields = ("title", "audience", "delivery", "modules", "venue", "online_url", "capacity", "status", "version")
         return {
             **{f: getattr(session, f) for f in fields},

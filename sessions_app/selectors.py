@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cities.models import CityTarget, Programme, TimeZone
+from cities.timezones import to_city_time
 from participants.models import Attendance, AttendanceStatus
 from users.models import User
 from users.scoping import scoped
@@ -19,11 +20,11 @@ FILTER_KEYS = ("programme", "city", "partner", "audience", "status", "date_from"
 
 
 def local_start(session: TrainingSession) -> dt.datetime:
-    return session.starts_at.astimezone(zoneinfo.ZoneInfo(session.city.time_zone))
+    return to_city_time(session.starts_at, session.city)
 
 
 def local_end(session: TrainingSession) -> dt.datetime:
-    return session.ends_at.astimezone(zoneinfo.ZoneInfo(session.city.time_zone))
+    return to_city_time(session.ends_at, session.city)
 
 
 def sessions_filtered(*, user: User, filters: dict) -> QuerySet[TrainingSession]:

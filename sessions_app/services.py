@@ -7,7 +7,6 @@ silently overwriting someone else's change.
 """
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities.timezones import city_zone, to_city_time, zone_date
 from participants.models import Attendance
 from partners.models import TotStatus, Trainer
 from users.models import User
@@ -47,10 +47,6 @@ SESSION_EDITABLE = (
 ROADSHOW_EDITABLE = ("starts_on", "ends_on", "status", "notes")
 
 
-def local_date(moment: dt.datetime, time_zone: str) -> dt.date:
-    return moment.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
-
-
 # --- rules ------------------------------------------------------------------------------------
 
 
@@ -75,7 +71,7 @@ def _check_session(*, roadshow: Roadshow | None, starts_at: dt.datetime, ends_at
         errors["end_time"] = _("The session must end after it starts.")
     elif roadshow is not None:
         zone = roadshow.city.time_zone
-        first, last = local_date(starts_at, zone), local_date(ends_at, zone)
+        first, last = zone_date(starts_at, zone), zone_date(ends_at, zone)
         if first < roadshow.starts_on or last > roadshow.ends_on:
             errors["date"] = _("The session must fall within its roadshow's dates (%(start)s – %(end)s).") % {
                 "start": roadshow.starts_on.strftime("%d/%m/%Y"),
@@ -127,7 +123,7 @@ def _check_trainers(
             for trainer in everyone:
                 if trainer.pk in booked:
                     field = "lead_trainer" if trainer == lead else "co_trainers"
-                    start = other.starts_at.astimezone(zoneinfo.ZoneInfo(other.city.time_zone))
+                    start = to_city_time(other.starts_at, other.city)
                     errors.setdefault(field, []).append(
                         _(
                             "%(trainer)s is already booked for “%(session)s” in %(city)s at %(when)s %(zone)s, "
@@ -147,6 +143,26 @@ def _check_trainers(
 
 def _registrations(session: TrainingSession) -> int:
     return Attendance.objects.filter(session=session).count()
+
+
+def _record_change(session: TrainingSession, *, kind: str, by: User | None, reason: str, **new) -> None:
+    """Record a cancel/move of `session` (still holding its old time and venue) for the people registered to it.
+
+    Nobody registered, nobody to tell: nothing is recorded. `new` carries new_starts_at/new_ends_at for a move.
+    """
+    registered = _registrations(session)
+    if registered:
+        SessionChange.objects.create(
+            session=session,
+            kind=kind,
+            old_starts_at=session.starts_at,
+            old_ends_at=session.ends_at,
+            old_venue=session.venue,
+            reason=reason,
+            registrations_affected=registered,
+            changed_by=by,
+            **new,
+        )
 
 
 def _bump(model, *, pk: int, expected_version: int, changes: dict) -> None:
@@ -181,7 +197,7 @@ def roadshow_update(*, roadshow: Roadshow, expected_version: int, **changes) -> 
     starts_on = changes.get("starts_on", locked.starts_on)
     ends_on = changes.get("ends_on", locked.ends_on)
     _check_roadshow_dates(programme=locked.programme, starts_on=starts_on, ends_on=ends_on)
-    zone = zoneinfo.ZoneInfo(locked.city.time_zone)
+    zone = city_zone(locked.city)
     live = locked.sessions.exclude(status=SessionStatus.CANCELLED)
     if changes.get("status") == RoadshowStatus.CANCELLED and live.exists():
         raise ValidationError(
@@ -287,20 +303,7 @@ def session_update(
             session=locked, lead=lead, co_trainers=[t for t in trainers if t != lead], starts_at=starts_at, ends_at=ends_at
         )
     if moved:
-        registered = _registrations(locked)
-        if registered:
-            SessionChange.objects.create(
-                session=locked,
-                kind=SessionChangeKind.MOVED,
-                old_starts_at=locked.starts_at,
-                old_ends_at=locked.ends_at,
-                new_starts_at=starts_at,
-                new_ends_at=ends_at,
-                old_venue=locked.venue,
-                reason=reason,
-                registrations_affected=registered,
-                changed_by=by,
-            )
+        _record_change(locked, kind=SessionChangeKind.MOVED, by=by, reason=reason, new_starts_at=starts_at, new_ends_at=ends_at)
     _bump(TrainingSession, pk=locked.pk, expected_version=expected_version, changes={**changes, "updated_at": timezone.now()})
     locked.refresh_from_db()
     return locked
@@ -315,18 +318,7 @@ def session_cancel(
         return locked
     if locked.status == SessionStatus.COMPLETED:
         raise ValidationError({"reason": _("A completed session cannot be cancelled.")})
-    registered = _registrations(locked)
-    if registered:
-        SessionChange.objects.create(
-            session=locked,
-            kind=SessionChangeKind.CANCELLED,
-            old_starts_at=locked.starts_at,
-            old_ends_at=locked.ends_at,
-            old_venue=locked.venue,
-            reason=reason,
-            registrations_affected=registered,
-            changed_by=by,
-        )
+    _record_change(locked, kind=SessionChangeKind.CANCELLED, by=by, reason=reason)
     _bump(
         TrainingSession,
         pk=locked.pk,

@@ -1,7 +1,6 @@
 """Who gets a message on which channel, in which language, with which text."""
 
 import datetime as dt
-import zoneinfo
 
 from django.conf import settings
 from django.core import signing
@@ -10,6 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from cities.timezones import to_zone_time, zone_label
 
 from ..models import Channel, ContactPreference, NotificationKind
 
@@ -85,11 +86,9 @@ def participant_channel(participant) -> tuple[str, str] | None:
 
 def local_when(moment: dt.datetime, *, time_zone: str, language: str) -> str:
     """'Rabu, 12 September 2018 10.00 WIT' in the city's zone, in the recipient's language."""
-    from cities.models import ZONE_LABELS
-
-    local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
+    local = to_zone_time(moment, time_zone)
     with translation.override(language):
-        return f"{date_format(local, 'l, j F Y')} {date_format(local, 'TIME_FORMAT')} {ZONE_LABELS.get(time_zone, time_zone)}"
+        return f"{date_format(local, 'l, j F Y')} {date_format(local, 'TIME_FORMAT')} {zone_label(time_zone)}"
 
 
 def message_render(*, kind: str, language: str, context: dict) -> tuple[str, str, list]:

@@ -6,12 +6,12 @@ nothing. Rows carry `send_after`; the sender delivers them when they are due.
 """
 
 import datetime as dt
-import zoneinfo
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from cities.timezones import city_zone, to_city_time
 from participants.models import Attendance, AttendanceStatus
 from sessions_app.models import SessionChange, SessionChangeKind, SessionStatus, TrainingSession
 from users.models import Role, User
@@ -42,9 +42,8 @@ def session_subject(session: TrainingSession) -> str:
 
 def day_before_at(session: TrainingSession) -> dt.datetime:
     """09.00 city time on the day before the session (Jayapura: 00.00 UTC, Makassar: 01.00 UTC)."""
-    zone = zoneinfo.ZoneInfo(session.city.time_zone)
-    local_day = session.starts_at.astimezone(zone).date() - dt.timedelta(days=1)
-    return dt.datetime.combine(local_day, DAY_BEFORE_HOUR, tzinfo=zone)
+    local_day = to_city_time(session.starts_at, session.city).date() - dt.timedelta(days=1)
+    return dt.datetime.combine(local_day, DAY_BEFORE_HOUR, tzinfo=city_zone(session.city))
 
 
 def reminders_plan(*, now: dt.datetime | None = None) -> int:
@@ -179,15 +178,20 @@ def _place(session) -> str:
     return session.venue or session.online_url or session.city.name
 
 
-def _participant_rows(*, session, attendances, kind, send_after, subject=None, old_starts_at=None, reason="") -> list:
-    subject = subject or session_subject(session)
-    keys = {participant_key(a.participant_id) for a in attendances}
+def _existing_and_preferences(*, subject: str, kind: str, keys: set[str]) -> tuple[set[str], dict]:
+    """Recipients who already have this notification, and the contact preferences of the others."""
     existing = set(
         Notification.objects.filter(subject_key=subject, kind=kind, recipient_key__in=keys).values_list(
             "recipient_key", flat=True
         )
     )
-    preferences = preferences_for(keys - existing)
+    return existing, preferences_for(keys - existing)
+
+
+def _participant_rows(*, session, attendances, kind, send_after, subject=None, old_starts_at=None, reason="") -> list:
+    subject = subject or session_subject(session)
+    keys = {participant_key(a.participant_id) for a in attendances}
+    existing, preferences = _existing_and_preferences(subject=subject, kind=kind, keys=keys)
     rows = []
     for attendance in attendances:
         participant, key = attendance.participant, participant_key(attendance.participant_id)
@@ -214,12 +218,7 @@ def _participant_rows(*, session, attendances, kind, send_after, subject=None, o
 def _user_rows(*, session, users, kind, send_after, context) -> list:
     subject = session_subject(session)
     keys = {user_key(u.pk) for u in users}
-    existing = set(
-        Notification.objects.filter(subject_key=subject, kind=kind, recipient_key__in=keys).values_list(
-            "recipient_key", flat=True
-        )
-    )
-    preferences = preferences_for(keys - existing)
+    existing, preferences = _existing_and_preferences(subject=subject, kind=kind, keys=keys)
     rows = []
     for user in users:
         key = user_key(user.pk)

@@ -5,8 +5,9 @@ import io
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cities.timezones import to_zone_time
 
 from ..models import Attendance, Participant
 
@@ -59,9 +60,7 @@ def _participant_rows(qs: QuerySet[Participant]) -> tuple[list[str], Iterator[li
 def _local(value, tz_name):
     if value is None:
         return ""
-    import zoneinfo
-
-    return timezone.localtime(value, zoneinfo.ZoneInfo(tz_name)).strftime("%Y-%m-%d %H:%M")
+    return to_zone_time(value, tz_name).strftime("%Y-%m-%d %H:%M")
 
 
 def _attendance_rows(qs: QuerySet[Attendance]) -> tuple[list[str], Iterator[list]]:

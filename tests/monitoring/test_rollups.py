@@ -84,8 +84,7 @@ def test_rebuild_is_idempotent_and_replaces_old_figures():
 def test_trained_people_are_exactly_the_people_the_snapshots_count(seed):
     from monitoring.models import TrainedPerson
     from progress.selectors import progress_total
-
-    from .direct import first_attendances
+    from tests.counting import first_attendances
 
     w = build_world(seed=seed, people=70, sessions=12)
     first = first_attendances(w.programme)

@@ -12,6 +12,7 @@ from progress.models import ProgressSnapshot
 from progress.selectors import progress_by_city, progress_total
 from progress.services import progress_rebuild, slice_key
 from sessions_app.models import SessionStatus
+from tests.counting import first_attendances
 from tests.factories import CityFactory, ParticipantFactory, PartnerFactory, ProgrammeFactory, TrainingSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,17 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def direct_counts(programme):
     """The definition, computed the slow obvious way over raw rows."""
-    attended = (
-        Attendance.objects.filter(session__programme=programme, status=AttendanceStatus.ATTENDED)
-        .select_related("session", "session__city", "participant")
-        .order_by("session__starts_at", "pk")
-    )
-    first = {}
-    for a in attended:
-        p = a.participant
-        if p.is_test or p.merged_into_id or p.kind != a.session.audience:
-            continue
-        first.setdefault(p.pk, a)
+    first = first_attendances(programme)
     by_city = Counter()
     umkm = pemda = women = 0
     for a in first.values():
