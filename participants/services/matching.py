@@ -44,19 +44,79 @@ def participant_find_matches(
             prefilter |= Q(full_name__icontains=token)
         candidates = base.filter(prefilter, city_id=city_id).exclude(pk__in=found)[:FUZZY_CANDIDATES_MAX]
         for p in candidates:
-            name_score = fuzz.token_sort_ratio(full_name, p.full_name, processor=utils.default_process)
-            if name_score < NAME_SIMILARITY:
-                continue
-            theirs = p.business_name or p.agency
-            if business_name and theirs:
-                business_score = fuzz.token_set_ratio(business_name, theirs, processor=utils.default_process)
-                if business_score < BUSINESS_SIMILARITY:
-                    continue
-                score = int((name_score + business_score) / 2)
-            else:
-                score = int(name_score) - 10  # a name alone is weaker evidence
-            found[p.pk] = Match(p, "name", score)
+            score = _name_score(full_name, business_name, p)
+            if score is not None:
+                found[p.pk] = Match(p, "name", score)
     return sorted(found.values(), key=lambda m: -m.score)[:limit]
+
+
+def _name_score(full_name: str, business_name: str, p: Participant) -> int | None:
+    """The fuzzy rule: a similar name, and a similar business (or agency) when both are known."""
+    name_score = fuzz.token_sort_ratio(full_name, p.full_name, processor=utils.default_process)
+    if name_score < NAME_SIMILARITY:
+        return None
+    theirs = p.business_name or p.agency
+    if business_name and theirs:
+        business_score = fuzz.token_set_ratio(business_name, theirs, processor=utils.default_process)
+        if business_score < BUSINESS_SIMILARITY:
+            return None
+        return int((name_score + business_score) / 2)
+    return int(name_score) - 10  # a name alone is weaker evidence
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone being entered in bulk (an import row), to be recognised without a query per person."""
+
+    city_id: int | None
+    full_name: str
+    business_name: str = ""
+    nib: str = ""
+
+
+def _index_key(token: str) -> str:
+    return token[:4]  # "dewi" also finds "Dewii"; tokens shorter than 3 letters are ignored
+
+
+def participants_find_matches_many(*, people: list[Person], limit: int = 5) -> list[list[Match]]:
+    """participant_find_matches (NIB + fuzzy name/business in the same city) for many people at once.
+
+    Two queries whatever the number of people: the active records with any of the NIBs, and the
+    active records of the cities involved, indexed by name token in memory. Phone matches are not
+    looked for here: the caller has already matched those.
+    """
+    nibs = {p.nib for p in people if p.nib}
+    fields = ("pk", "full_name", "business_name", "agency", "city_id", "nib", "phone")
+    base = Participant.objects.filter(merged_into__isnull=True, erased_at__isnull=True).only(*fields).order_by("pk")
+    by_nib: dict[str, list[Participant]] = {}
+    if nibs:
+        for p in base.filter(nib__in=nibs):
+            by_nib.setdefault(p.nib, []).append(p)
+    cities = {p.city_id for p in people if p.city_id and _name_tokens(p.full_name)}
+    index: dict[tuple[int, str], list[Participant]] = {}
+    if cities:
+        for p in base.filter(city_id__in=cities).iterator(chunk_size=2000):
+            for key in {_index_key(t) for t in _name_tokens(p.full_name)}:
+                index.setdefault((p.city_id, key), []).append(p)
+    results = []
+    for person in people:
+        found: dict[int, Match] = {}
+        for p in by_nib.get(person.nib, [])[:limit] if person.nib else []:
+            found[p.pk] = Match(p, "nib", 100)
+        shared: dict[int, int] = {}
+        pool: dict[int, Participant] = {}
+        for key in {_index_key(t) for t in _name_tokens(person.full_name)}:
+            for p in index.get((person.city_id, key), ()):
+                if p.pk not in found:
+                    shared[p.pk] = shared.get(p.pk, 0) + 1
+                    pool[p.pk] = p
+        # like the single lookup, at most FUZZY_CANDIDATES_MAX candidates; those sharing most name tokens first
+        for pk in sorted(shared, key=lambda k: (-shared[k], k))[:FUZZY_CANDIDATES_MAX]:
+            score = _name_score(person.full_name, person.business_name, pool[pk])
+            if score is not None:
+                found[pk] = Match(pool[pk], "name", score)
+        results.append(sorted(found.values(), key=lambda m: -m.score)[:limit])
+    return results
 
 
 def duplicate_candidates_record(*, participant: Participant, matches: list[Match]) -> int:
