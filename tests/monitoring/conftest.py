@@ -36,7 +36,7 @@ def build_world(*, seed: int, people: int, sessions: int) -> World:
     """Random programme data with noise: another programme, test records, merged duplicates, pemda, all states."""
     rng = random.Random(seed)
     programme = ProgrammeFactory(starts_on=dt.date(2018, 8, 14), ends_on=dt.date(2019, 8, 13), umkm_target=400, pemda_target=40)
-    other = ProgrammeFactory()
+    other = ProgrammeFactory(umkm_target=100, pemda_target=10)  # a smaller side programme: the main one stays the default
     cities = [
         CityFactory(
             name=f"Kota Acak {seed}-{i}", province=f"Provinsi {i % 2}", time_zone=tz, latitude=-5 + i, longitude=119 + 3 * i
