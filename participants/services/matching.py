@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Q
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from ..models import DuplicateCandidate, Participant
 
@@ -74,16 +74,19 @@ class Person:
     nib: str = ""
 
 
-def _index_key(token: str) -> str:
-    return token[:4]  # "dewi" also finds "Dewii"; tokens shorter than 3 letters are ignored
+def _sorted_name(name: str) -> str:
+    """token_sort_ratio(a, b) == ratio(_sorted_name(a), _sorted_name(b)): sort once, compare many times."""
+    return " ".join(sorted(utils.default_process(name or "").split()))
 
 
 def participants_find_matches_many(*, people: list[Person], limit: int = 5) -> list[list[Match]]:
     """participant_find_matches (NIB + fuzzy name/business in the same city) for many people at once.
 
     Two queries whatever the number of people: the active records with any of the NIBs, and the
-    active records of the cities involved, indexed by name token in memory. Phone matches are not
-    looked for here: the caller has already matched those.
+    active records of the cities involved. Names are compared in rapidfuzz's C loop (process.extract
+    with the same name threshold); the survivors must share a name token with the person, as the
+    single lookup's database prefilter requires, and then pass the same _name_score rule. Phone
+    matches are not looked for here: the caller has already matched those.
     """
     nibs = {p.nib for p in people if p.nib}
     fields = ("pk", "full_name", "business_name", "agency", "city_id", "nib", "phone")
@@ -93,28 +96,34 @@ def participants_find_matches_many(*, people: list[Person], limit: int = 5) -> l
         for p in base.filter(nib__in=nibs):
             by_nib.setdefault(p.nib, []).append(p)
     cities = {p.city_id for p in people if p.city_id and _name_tokens(p.full_name)}
-    index: dict[tuple[int, str], list[Participant]] = {}
+    known: dict[int, list[Participant]] = {}
+    keys: dict[int, list[str]] = {}
     if cities:
         for p in base.filter(city_id__in=cities).iterator(chunk_size=2000):
-            for key in {_index_key(t) for t in _name_tokens(p.full_name)}:
-                index.setdefault((p.city_id, key), []).append(p)
+            known.setdefault(p.city_id, []).append(p)
+            keys.setdefault(p.city_id, []).append(_sorted_name(p.full_name))
     results = []
     for person in people:
         found: dict[int, Match] = {}
         for p in by_nib.get(person.nib, [])[:limit] if person.nib else []:
             found[p.pk] = Match(p, "nib", 100)
-        shared: dict[int, int] = {}
-        pool: dict[int, Participant] = {}
-        for key in {_index_key(t) for t in _name_tokens(person.full_name)}:
-            for p in index.get((person.city_id, key), ()):
-                if p.pk not in found:
-                    shared[p.pk] = shared.get(p.pk, 0) + 1
-                    pool[p.pk] = p
-        # like the single lookup, at most FUZZY_CANDIDATES_MAX candidates; those sharing most name tokens first
-        for pk in sorted(shared, key=lambda k: (-shared[k], k))[:FUZZY_CANDIDATES_MAX]:
-            score = _name_score(person.full_name, person.business_name, pool[pk])
-            if score is not None:
-                found[pk] = Match(pool[pk], "name", score)
+        tokens = _name_tokens(person.full_name)
+        if tokens and person.city_id in keys:
+            hits = process.extract(
+                _sorted_name(person.full_name),
+                keys[person.city_id],
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=NAME_SIMILARITY,
+                limit=None,
+            )
+            for _key, _score, index in hits:
+                p = known[person.city_id][index]
+                if p.pk in found or not any(t in p.full_name.lower() for t in tokens):
+                    continue
+                score = _name_score(person.full_name, person.business_name, p)
+                if score is not None:
+                    found[p.pk] = Match(p, "name", score)
         results.append(sorted(found.values(), key=lambda m: -m.score)[:limit])
     return results
 
