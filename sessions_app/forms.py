@@ -42,8 +42,14 @@ class ScheduleFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, programmes, cities, partners, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, programmes, cities, partners, **kwargs):
+        # The tabs carry the query string from the session list to the roadshow list and back; a status
+        # only the other list knows ("scheduled", "confirmed") is dropped rather than voiding every filter.
+        known = {value for value, _label in self.base_fields["status"].choices}
+        if data is not None and data.get("status", "") not in known:
+            data = data.copy()
+            data.pop("status")
+        super().__init__(data, *args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["city"].queryset = cities
         self.fields["partner"].queryset = partners
@@ -60,6 +66,13 @@ class ScheduleFilterForm(forms.Form):
 
     def filters(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if v} if self.is_valid() else {}
+
+
+class RoadshowFilterForm(ScheduleFilterForm):
+    """The schedule filters for the roadshow list: the status is the roadshow's own; the audience
+    keeps the roadshows that hold a session for that audience."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + list(RoadshowStatus.choices), required=False)
 
 
 class RoadshowForm(_CrispyForm):

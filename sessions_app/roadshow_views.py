@@ -15,7 +15,7 @@ from users.models import Role
 from users.scoping import scoped
 
 from . import selectors
-from .forms import RoadshowForm, add_service_errors
+from .forms import RoadshowFilterForm, RoadshowForm, add_service_errors
 from .models import Roadshow
 from .services import EditConflict, roadshow_create, roadshow_update
 from .views import STAFF, ScheduleFilterMixin
@@ -30,6 +30,7 @@ class RoadshowListView(RoleRequiredMixin, ScheduleFilterMixin, ListView):
     template_name = "sessions_app/roadshow_list.html"
     context_object_name = "roadshows"
     paginate_by = 50
+    filter_form_class = RoadshowFilterForm
 
     def get_queryset(self):
         return selectors.roadshows_for_list(user=self.request.user, filters=self.filters())

@@ -5,7 +5,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cities.models import CityTarget, Programme, TimeZone
@@ -95,16 +95,18 @@ def month_calendar(*, user: User, filters: dict, year: int, month: int) -> list[
 
 def roadshows_for_list(*, user: User, filters: dict) -> QuerySet[Roadshow]:
     qs = scoped(user, Roadshow).select_related("programme", "city", "partner")
-    for key in ("programme", "city", "partner"):
+    for key in ("programme", "city", "partner", "status"):  # status: the roadshow's own (RoadshowFilterForm)
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})
     if filters.get("date_from"):
         qs = qs.filter(ends_on__gte=filters["date_from"])
     if filters.get("date_to"):
         qs = qs.filter(starts_on__lte=filters["date_to"])
-    return qs.annotate(
-        session_count=Count("sessions", filter=~Q(sessions__status=SessionStatus.CANCELLED), distinct=True)
-    ).order_by("starts_on", "city__name")
+    counted = ~Q(sessions__status=SessionStatus.CANCELLED)
+    if filters.get("audience"):  # roadshows holding a session for that audience; the count is of those sessions
+        qs = qs.filter(Exists(TrainingSession.objects.filter(roadshow=OuterRef("pk"), audience=filters["audience"])))
+        counted &= Q(sessions__audience=filters["audience"])
+    return qs.annotate(session_count=Count("sessions", filter=counted, distinct=True)).order_by("starts_on", "city__name")
 
 
 def sessions_upcoming_for_trainer(*, user: User) -> QuerySet[TrainingSession]:

@@ -34,10 +34,12 @@ CONFLICT = gettext_lazy(
 
 
 class ScheduleFilterMixin:
+    filter_form_class = ScheduleFilterForm
+
     def filter_form(self) -> ScheduleFilterForm:
         if not hasattr(self, "_filter_form"):
             user = self.request.user
-            self._filter_form = ScheduleFilterForm(
+            self._filter_form = self.filter_form_class(
                 self.request.GET or None,
                 programmes=scoped(user, Programme),
                 cities=scoped(user, City),

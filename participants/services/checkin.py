@@ -104,12 +104,16 @@ def participant_walk_in(
     client_id: uuid.UUID,
     device: str = "",
     uncertain_matches: list[Match] = (),
+    language: str = "",
 ) -> CheckInResult:
     """Create a participant who just walked in and check them in, once per client_id.
 
     `uncertain_matches` are the likely matches the trainer saw and chose not to use: the new
-    record goes to the merge queue against each of them.
+    record goes to the merge queue against each of them. `language` is the language of the
+    trainer's page; it becomes the new person's message language.
     """
+    from notifications.services.preferences import contact_language_set
+
     with transaction.atomic():
         advisory_lock(key=f"attendance-client:{client_id}")
         replay = Attendance.objects.filter(client_id=client_id).first()
@@ -117,6 +121,8 @@ def participant_walk_in(
             return CheckInResult(replay, created=False, checked_in_now=False)
         participant = participant_create(data=data, session=session, by=by)
         duplicate_candidates_record(participant=participant, matches=list(uncertain_matches))
+        if language:
+            contact_language_set(participant=participant, language=language)
         attendance = Attendance.objects.create(
             participant=participant,
             session=session,

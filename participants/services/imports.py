@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.models import TrainingSession
-from users.scoping import sessions_for
+from users.scoping import participants_for, sessions_for
 
 from ..models import Attendance, AttendanceStatus, Gender, ImportStatus, Participant, ParticipantImport, RegistrationSource
 from ..phones import phone_normalise
 from .checkin import progress_changed
+from .matching import Match, Person, duplicate_candidates_record, participants_find_matches_many
 from .registration import participant_create
 
 MAX_ROWS = getattr(settings, "PARTICIPANT_IMPORT_MAX_ROWS", 20_000)
@@ -181,9 +182,47 @@ def _existing_by_phone(phones: set[str]) -> dict[str, int]:
     return found
 
 
-def import_preview_build(*, rows: list[dict[str, str]], sessions: dict[str, TrainingSession]) -> list[dict[str, Any]]:
+def _possible_duplicates(checked: list[dict[str, Any]], known_phones) -> dict[int, list[Match]]:
+    """Row index -> likely existing records, for the valid rows that will create a new participant.
+
+    The same rule as the walk-in form (same NIB, or similar name + business in the session's city),
+    done for all rows with two queries (participants_find_matches_many), not one per row.
+    """
+    indexes, people, seen = [], [], set()
+    for index, c in enumerate(checked):
+        phone = c["data"]["phone"]
+        if c["errors"] or phone in known_phones or phone in seen:
+            continue
+        seen.add(phone)
+        indexes.append(index)
+        people.append(
+            Person(
+                city_id=c["session"].city_id,
+                full_name=c["data"]["full_name"],
+                business_name=c["data"]["business_name"] or c["data"]["agency"],
+                nib=c["data"]["nib"],
+            )
+        )
+    found = participants_find_matches_many(people=people) if people else []
+    return {index: matches for index, matches in zip(indexes, found, strict=True) if matches}
+
+
+def _duplicate_reason(match: Match, visible: set[int]) -> str:
+    who = match.participant.full_name if match.participant.pk in visible else _("a participant you cannot see")
+    why = _("same NIB") if match.reason == "nib" else _("similar name and business")
+    return _("new participant, possible duplicate of %(who)s (%(why)s): it will go to the merge queue") % {
+        "who": who,
+        "why": why,
+    }
+
+
+def import_preview_build(*, rows: list[dict[str, str]], sessions: dict[str, TrainingSession], user=None) -> list[dict[str, Any]]:
+    """Each row's fate. Existing people's names are shown only to someone who may see those records."""
     checked = [_row_check(row, sessions) for row in rows]
     existing = _existing_by_phone({c["data"]["phone"] for c in checked if c["data"]["phone"]})
+    duplicates = _possible_duplicates(checked, existing)
+    ids = {m.participant.pk for matches in duplicates.values() for m in matches}
+    visible = set(participants_for(user).filter(pk__in=ids).values_list("pk", flat=True)) if user and ids else set()
     preview, seen_in_file = [], {}
     for number, c in enumerate(checked, start=2):  # row 1 is the header
         entry = {
@@ -203,6 +242,12 @@ def import_preview_build(*, rows: list[dict[str, str]], sessions: dict[str, Trai
         else:
             seen_in_file[c["data"]["phone"]] = number
             entry.update(action="create", reason=_("new participant"))
+            matches = duplicates.get(number - 2)
+            if matches:
+                entry.update(
+                    possible_duplicate_of=[m.participant.pk for m in matches],
+                    reason=_duplicate_reason(matches[0], visible),
+                )
         preview.append(entry)
     return preview
 
@@ -219,7 +264,7 @@ def import_create(*, user, name: str, content: bytes) -> ParticipantImport:
     """Read the upload and store it with its preview; nothing is imported yet."""
     rows = import_file_read(name=name, content=content)
     sessions = _sessions_named_in(rows=rows, user=user)
-    preview = import_preview_build(rows=rows, sessions=sessions)
+    preview = import_preview_build(rows=rows, sessions=sessions, user=user)
     return ParticipantImport.objects.create(
         created_by=user,
         file_name=name[:255],
@@ -249,9 +294,10 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
             with contextlib.suppress(ValidationError):
                 phones.add(phone_normalise(row.get("phone", "")))
         known = _existing_by_phone(phones - {""})  # one query instead of one per row
+        checked = [_row_check(row, sessions) for row in job.rows]
+        duplicates = _possible_duplicates(checked, known)  # today's data, two queries for all rows
         touched: set[TrainingSession] = set()
-        for index, row in enumerate(job.rows, start=1):
-            c = _row_check(row, sessions)
+        for index, c in enumerate(checked, start=1):
             if c["errors"]:
                 errors += 1
             else:
@@ -267,6 +313,8 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
                         except ValidationError:
                             errors += 1
                             continue
+                        # looks like someone we know, but not by phone: recorded for an admin to merge or dismiss
+                        duplicate_candidates_record(participant=participant, matches=duplicates.get(index - 1, []))
                         created += 1
                     else:
                         matched += 1

@@ -9,6 +9,7 @@ from sessions_app.models import Audience, TrainingSession
 
 from ..consent import CURRENT_CONSENT_VERSION
 from ..models import Attendance, AttendanceStatus, Participant, ParticipantKind, RegistrationSource
+from ..selectors import registration_state
 from .locks import advisory_lock
 from .matching import duplicate_candidates_record, participant_find_matches
 
@@ -69,13 +70,27 @@ def participant_update_from(*, participant: Participant, data: dict[str, Any], c
     return participant
 
 
-def participant_register_self(*, session: TrainingSession, data: dict[str, Any], client_id) -> Attendance:
+class RegistrationClosed(Exception):
+    """The session stopped taking registrations (full, over, cancelled, closed) before this one got in."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def participant_register_self(*, session: TrainingSession, data: dict[str, Any], client_id, language: str = "") -> Attendance:
     """Self-registration through the session's link: registered, not checked in.
 
     The same phone registering again updates that person rather than creating a second one;
-    concurrent submissions for one phone are serialised by an advisory lock on it.
+    concurrent submissions for one phone are serialised by an advisory lock on it. The capacity
+    check and the insert happen under a row lock on the session, so two people racing for the
+    last place cannot both get it: the loser gets RegistrationClosed("full").
+    `language` is the page's language; it becomes the person's message language if they have none.
     """
+    from notifications.services.preferences import contact_language_set
+
     with transaction.atomic():
+        locked = TrainingSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
         existing = Attendance.objects.filter(client_id=client_id).select_related("participant").first()
         if existing:
             return existing
@@ -86,20 +101,32 @@ def participant_register_self(*, session: TrainingSession, data: dict[str, Any],
             .first()
         )
         if participant:
+            already = Attendance.objects.filter(participant=participant, session=locked).first()
+            if already:  # registering again is not a new place taken
+                participant_update_from(participant=participant, data=data, consent_version=CURRENT_CONSENT_VERSION)
+                if language:
+                    contact_language_set(participant=participant, language=language)
+                return already
+        state = registration_state(session=locked)
+        if not state.open:
+            raise RegistrationClosed(state.reason)
+        if participant:
             participant_update_from(participant=participant, data=data, consent_version=CURRENT_CONSENT_VERSION)
         else:
-            participant = participant_create(data=data, session=session)
+            participant = participant_create(data=data, session=locked)
             # They could not be shown likely matches (other people's data): an admin reviews them instead.
             matches = participant_find_matches(
-                city_id=session.city_id,
+                city_id=locked.city_id,
                 nib=participant.nib,
                 full_name=participant.full_name,
                 business_name=participant.business_name or participant.agency,
             )
             duplicate_candidates_record(participant=participant, matches=matches)
+        if language:
+            contact_language_set(participant=participant, language=language)
         attendance, _ = Attendance.objects.get_or_create(
             participant=participant,
-            session=session,
+            session=locked,
             defaults={"client_id": client_id, "source": RegistrationSource.SELF, "status": AttendanceStatus.REGISTERED},
         )
         return attendance

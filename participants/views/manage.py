@@ -155,6 +155,7 @@ class ParticipantImportDetailView(ImportScopedMixin, View):
         if job.status == ImportStatus.PREVIEW:
             ctx["preview_rows"] = job.preview[:500]
             ctx["counts"] = {a: sum(1 for p in job.preview if p["action"] == a) for a in ("create", "match", "error")}
+            ctx["counts"]["duplicate"] = sum(1 for p in job.preview if p.get("possible_duplicate_of"))
         return render(request, "participants/import_detail.html", ctx)
 
 

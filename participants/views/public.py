@@ -7,7 +7,7 @@ from sessions_app.models import Audience, TrainingSession
 
 from ..forms import ParticipantForm
 from ..selectors import registration_state, session_local
-from ..services.registration import participant_register_self
+from ..services.registration import RegistrationClosed, participant_register_self
 
 
 class SelfRegistrationView(View):
@@ -39,7 +39,15 @@ class SelfRegistrationView(View):
         state = registration_state(session=session)
         if not state.open:
             return self._closed(request, session, state)
-        participant_register_self(session=session, data=form.participant_data(), client_id=form.cleaned_data["client_id"])
+        try:
+            participant_register_self(
+                session=session,
+                data=form.participant_data(),
+                client_id=form.cleaned_data["client_id"],
+                language=getattr(request, "LANGUAGE_CODE", ""),
+            )
+        except RegistrationClosed as closed:  # someone else took the last place a moment ago
+            return self._closed(request, session, closed)
         return redirect("participants:self-register-done", token=token)
 
 

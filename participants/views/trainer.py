@@ -191,6 +191,7 @@ class ParticipantWalkInView(SessionScopedMixin, View):
             client_id=form.cleaned_data["client_id"],
             device=device_of(request),
             uncertain_matches=matches,
+            language=getattr(request, "LANGUAGE_CODE", ""),
         )
         messages.success(request, _("%(name)s is added and checked in.") % {"name": result.attendance.participant.full_name})
         return redirect("participants:session-checkin", pk=session.pk)

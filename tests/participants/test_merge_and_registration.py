@@ -121,3 +121,28 @@ def test_self_registration_similar_to_someone_known_goes_to_the_merge_queue():
 
     candidate = DuplicateCandidate.objects.get()
     assert candidate.existing == known and candidate.participant.phone == "+628114455667"
+
+
+def test_someone_already_registered_registering_again_on_a_full_session_is_not_turned_away():
+    session = _session(capacity=1)
+    data = {"full_name": "Dewi", "phone": "+628114455667", "gender": "female", "business_name": "Dapur Dewi"}
+    first = participant_register_self(session=session, data=data, client_id=uuid.uuid4())
+
+    again = participant_register_self(session=session, data={**data, "business_name": "Dapur Dewi Jaya"}, client_id=uuid.uuid4())
+
+    assert again.pk == first.pk and Participant.objects.get().business_name == "Dapur Dewi Jaya"
+
+
+def test_a_full_session_refuses_a_newcomer_through_the_service_and_writes_nothing():
+    from participants.services.registration import RegistrationClosed
+
+    session = _session(capacity=1)
+    AttendanceFactory(session=session)
+    before = Participant.objects.count()
+
+    with pytest.raises(RegistrationClosed) as closed:
+        participant_register_self(
+            session=session, data={"full_name": "Baru", "phone": "+628114455668", "gender": "male"}, client_id=uuid.uuid4()
+        )
+
+    assert closed.value.reason == "full" and Participant.objects.count() == before
