@@ -33,6 +33,11 @@ def may_see_personal_data(user: User) -> bool:
     return False
 
 
+def may_handle_data_requests(user: User) -> bool:
+    """Personal-data export and erasure on a person's request (UU 27/2022): programme admins only."""
+    return role_of(user) == ADMIN
+
+
 def may_see_programme_aggregates(user: User) -> bool:
     """Programme-wide roll-ups (every city and partner): admins, policy viewers and KSP monitors."""
     return role_of(user) in (ADMIN, POLICY, KSP)

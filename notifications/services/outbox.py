@@ -206,3 +206,15 @@ def _queue_send_one(notification_id: int, delay: dt.timedelta):
     from ..tasks import send_notification
 
     send_notification.apply_async(args=[notification_id], countdown=delay.total_seconds())
+
+
+def participant_notifications_erase(*, participant_ids, now: dt.datetime | None = None) -> int:
+    """A participant's personal data was erased: cancel what still waits for them (as the sender
+    would) and blank the address and text of every message to them. Returns how many were cancelled."""
+    now = now or timezone.now()
+    rows = Notification.objects.filter(participant_id__in=list(participant_ids))
+    cancelled = rows.filter(state=NotificationState.PENDING).update(
+        state=NotificationState.CANCELLED, last_error="participant's personal data erased", updated_at=now
+    )
+    rows.update(**_PERSONAL_FIELDS, updated_at=now)
+    return cancelled

@@ -11,9 +11,13 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from progress.services import progress_refresh_soon
 from sessions_app.models import TrainingSession
 
@@ -150,3 +154,35 @@ def attendance_close(*, session: TrainingSession, by) -> int:
         _after_commit_progress_changed(locked)
     session.attendance_closed_at = locked.attendance_closed_at
     return no_shows
+
+
+def attendance_undo_check_in(*, session: TrainingSession, participant: Participant, by) -> bool:
+    """Turn a mistaken check-in back into a registration, while attendance is still open.
+
+    Returns True if this call undid it, False if there was nothing to undo (a repeat). Holds the
+    session row lock, so it cannot interleave with closing attendance.
+    """
+    with transaction.atomic():
+        locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+        if locked.attendance_closed_at is not None:
+            raise ValidationError(_("Attendance for this session is closed; a check-in can no longer be undone."))
+        attendance = (
+            Attendance.objects.select_for_update()
+            .filter(session=locked, participant=participant, status=AttendanceStatus.ATTENDED)
+            .first()
+        )
+        if attendance is None:
+            return False
+        was = {"checked_in_at": attendance.checked_in_at.isoformat(), "checked_in_by": attendance.checked_in_by_id}
+        attendance.status = AttendanceStatus.REGISTERED
+        attendance.checked_in_at = None
+        attendance.checked_in_by = None
+        attendance.save(update_fields=["status", "checked_in_at", "checked_in_by"])
+        audit_record(
+            actor=by,
+            action=AuditAction.CHECK_IN_UNDONE,
+            obj=attendance,
+            changes={"status": ["attended", "registered"], **was},
+        )
+        _after_commit_progress_changed(locked)
+    return True

@@ -31,7 +31,7 @@ def _participant_rows(qs: QuerySet[Participant]) -> tuple[list[str], Iterator[li
         _("agrees to WhatsApp messages"),
         _("test data"),
     ]
-    qs = qs.filter(merged_into__isnull=True).select_related("city").order_by("pk")
+    qs = qs.filter(merged_into__isnull=True, erased_at__isnull=True).select_related("city").order_by("pk")
 
     def rows():
         for p in qs.iterator(chunk_size=2000):

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from sessions_app.models import TrainingSession
 
 from ..models import Attendance, AttendanceStatus, DuplicateCandidate, DuplicateStatus, Participant
@@ -59,6 +61,12 @@ def participant_merge(*, keep: Participant, lose: Participant, by) -> Participan
         )
         DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).filter(existing=lose).update(
             status=DuplicateStatus.DISMISSED, resolved_at=now, resolved_by=by
+        )
+        audit_record(
+            actor=by,
+            action=AuditAction.PARTICIPANT_MERGED,
+            obj=keep,
+            changes={"merged_record": lose.pk, "fields_filled": filled, "sessions": sorted(touched_sessions)},
         )
         for session in TrainingSession.objects.filter(pk__in=touched_sessions).only("city_id", "programme_id"):
             city_id, programme_id = session.city_id, session.programme_id

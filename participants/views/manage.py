@@ -1,9 +1,9 @@
 """Participants for admins and coordinators: list, detail, merge queue, import, export."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,14 +11,15 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from users.models import Role
-from users.scoping import attendances_for, participants_for
+from users.scoping import attendances_for, may_handle_data_requests, participants_for
 
-from ..forms import ImportUploadForm
-from ..models import DuplicateCandidate, DuplicateStatus, ImportStatus, ParticipantImport
+from ..forms import ErasureForm, ImportUploadForm
+from ..models import DuplicateCandidate, DuplicateStatus, ImportStatus, Participant, ParticipantImport
 from ..phones import phone_display, phone_search_digits
 from ..services.exports import export_csv_stream, export_xlsx_bytes
 from ..services.imports import import_apply, import_create, import_progress
 from ..services.merging import duplicate_dismiss, participant_merge
+from ..services.privacy import participant_erase, participant_export_personal_data
 from ..tasks import participant_import_run
 from .common import MANAGES_PARTICIPANTS, PersonalDataMixin
 
@@ -32,7 +33,7 @@ class ParticipantListView(PersonalDataMixin, ListView):
     context_object_name = "participants"
 
     def get_queryset(self):
-        qs = participants_for(self.request.user).filter(merged_into__isnull=True).select_related("city")
+        qs = participants_for(self.request.user).filter(merged_into__isnull=True, erased_at__isnull=True).select_related("city")
         query = self.request.GET.get("q", "").strip()
         if query:
             digits = phone_search_digits(query)
@@ -62,7 +63,59 @@ class ParticipantDetailView(PersonalDataMixin, DetailView):
             .select_related("session", "session__city")
             .order_by("-session__starts_at")
         )
+        ctx["may_handle_data_requests"] = may_handle_data_requests(self.request.user)
         return ctx
+
+
+class DataRequestMixin(PersonalDataMixin):
+    """Export and erasure on a person's request: programme admins only (users/scoping.py decides)."""
+
+    allowed_roles = (Role.PROGRAMME_ADMIN,)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_handle_data_requests(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_participant(self) -> Participant:
+        return get_object_or_404(participants_for(self.request.user).select_related("city"), pk=self.kwargs["pk"])
+
+
+class ParticipantPersonalDataExportView(DataRequestMixin, View):
+    """Everything held about one person, as a JSON download (audited)."""
+
+    def get(self, request, pk):
+        participant = self.get_participant()
+        data = participant_export_personal_data(participant=participant, by=request.user)
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="participant-{participant.pk}-personal-data.json"'
+        return response
+
+
+class ParticipantEraseView(DataRequestMixin, View):
+    """Confirmation page, then erasure on POST with a reason."""
+
+    template_name = "participants/participant_erase.html"
+
+    def get(self, request, pk):
+        participant = self.get_participant()
+        return render(request, self.template_name, {"participant": participant, "form": ErasureForm()})
+
+    def post(self, request, pk):
+        participant = self.get_participant()
+        form = ErasureForm(request.POST)
+        if form.is_valid():
+            try:
+                erased = participant_erase(participant=participant, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if erased:
+                    messages.success(request, _("The participant's personal data is erased; their attendance still counts."))
+                else:
+                    messages.info(request, _("This participant's personal data was already erased."))
+                return redirect("participants:detail", pk=participant.pk)
+        return render(request, self.template_name, {"participant": participant, "form": form})
 
 
 class AdminOnlyMixin(PersonalDataMixin):

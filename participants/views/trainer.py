@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,10 +18,10 @@ from sessions_app.models import Audience, TrainingSession
 from users.scoping import participants_for, sessions_for
 
 from ..forms import CheckInForm, ParticipantForm
-from ..models import AttendanceStatus, Participant
+from ..models import Attendance, AttendanceStatus, Participant
 from ..phones import phone_masked, phone_normalise
 from ..selectors import participant_search, session_counts, session_local, session_roster, trainer_sessions_upcoming
-from ..services.checkin import attendance_check_in, attendance_close, participant_walk_in
+from ..services.checkin import attendance_check_in, attendance_close, attendance_undo_check_in, participant_walk_in
 from ..services.matching import participant_find_matches
 from .common import RUNS_SESSIONS, PersonalDataMixin, device_of
 
@@ -122,6 +123,42 @@ class AttendanceCheckInView(SessionScopedMixin, View):
             return JsonResponse(body, status=status)
         (messages.success if attendance else messages.error)(request, note)
         return redirect("participants:session-checkin", pk=session.pk)
+
+
+class AttendanceUndoCheckInView(SessionScopedMixin, View):
+    """Undo a mistaken check-in (back to registered) while attendance is open. Repeats change nothing."""
+
+    def post(self, request, pk):
+        session = self.get_session()
+        try:
+            participant_pk = int(request.POST.get("participant", ""))
+        except ValueError:
+            participant_pk = None
+        attendance = (
+            Attendance.objects.filter(session=session, participant_id=participant_pk).select_related("participant").first()
+        )
+        if attendance is None:
+            return _plain_reply(request, session, None, _("That person is not on this session's list."), status=404)
+        name = attendance.participant.full_name
+        try:
+            undone = attendance_undo_check_in(session=session, participant=attendance.participant, by=request.user)
+        except ValidationError as exc:
+            return _plain_reply(request, session, None, " ".join(exc.messages), status=409)
+        note = _("Check-in of %(name)s is undone.") % {"name": name}
+        if not undone:
+            note = _("%(name)s was not checked in.") % {"name": name}
+        attendance.refresh_from_db(fields=["status"])
+        return _plain_reply(request, session, attendance, note)
+
+
+def _plain_reply(request, session, attendance, note, status=200):
+    if request.htmx:
+        if attendance is None:
+            return HttpResponse(format_html('<div class="alert alert-danger">{}</div>', note))
+        ctx = {"session": session, "row": _row(attendance.participant, attendance.status), "note": note}
+        return render(request, "participants/_roster_row.html", ctx)
+    (messages.success if attendance else messages.error)(request, note)
+    return redirect("participants:session-checkin", pk=session.pk)
 
 
 MATCH_SALT = "participants.match-offer"

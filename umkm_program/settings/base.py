@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "invitations",
     "notifications",
     "monitoring",
+    "audit",
     "core",
 ]
 

@@ -1,0 +1,65 @@
+"""Undoing a mistaken check-in on the phone, and an admin erasing a person's data on request."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from participants.models import Attendance, AttendanceStatus, Participant
+from tests.factories import AttendanceFactory, ParticipantFactory, PartnerFactory, TrainerFactory, TrainingSessionFactory
+from users.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+def test_trainer_undoes_a_mistaken_check_in(page, live_server, login, make_user):
+    page.set_viewport_size({"width": 390, "height": 844})
+    partner = PartnerFactory()
+    user = make_user(Role.TRAINER, partner=partner)
+    trainer = TrainerFactory(partner=partner, user=user)
+    now = timezone.now()
+    session = TrainingSessionFactory(
+        partner=partner, lead_trainer=trainer, starts_at=now - dt.timedelta(minutes=20), ends_at=now + dt.timedelta(hours=3)
+    )
+    person = AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, full_name="Siti Aminah")
+    ).participant
+
+    login(user)
+    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
+    row = page.get_by_test_id(f"row-{person.pk}")
+    row.get_by_role("button", name="Catat hadir").click()
+    expect(row.get_by_test_id("checked-in")).to_be_visible()
+
+    row.get_by_test_id("undo-check-in").click()
+    expect(row.get_by_role("button", name="Catat hadir")).to_be_visible()
+    expect(row).to_contain_text("dibatalkan")
+    assert Attendance.objects.get(session=session, participant=person).status == AttendanceStatus.REGISTERED
+
+
+def test_admin_erases_a_person_with_a_reason(page, live_server, login, make_user):
+    admin = make_user(Role.PROGRAMME_ADMIN)
+    person = ParticipantFactory(full_name="Yohanes Tapilaha", phone="+6281277778888")
+
+    login(admin)
+    page.goto(f"{live_server.url}/participants/{person.pk}/")
+    expect(page.get_by_test_id("export-personal-data")).to_be_visible()
+    page.get_by_test_id("erase-personal-data").click()
+    page.get_by_test_id("confirm-erase").click()
+    expect(page.locator(".invalid-feedback, .is-invalid").first).to_be_visible()  # the reason is required
+    page.fill("textarea[name=reason]", "Permintaan lewat WhatsApp 28 November")
+    page.get_by_test_id("confirm-erase").click()
+
+    expect(page).to_have_url(re.compile(rf"/participants/{person.pk}/$"))
+    expect(page.get_by_test_id("erased-notice")).to_be_visible()
+    expect(page.get_by_test_id("participant-name")).to_have_text(f"Dihapus #{person.pk}")
+    assert Participant.objects.get(pk=person.pk).phone == ""
