@@ -18,7 +18,8 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cities.timezones import to_zone_time
 
-from ..models import Attendance, DuplicateCandidate, DuplicateStatus, Participant
+from ..models import Attendance, DuplicateCandidate, DuplicateStatus, Participant, ParticipantImport
+from ..phones import phone_normalise
 
 # What identifies the person: blanked on erasure (full_name gets the placeholder instead).
 ERASED_FIELDS = ("full_name", "phone", "email", "nib", "business_name", "agency")
@@ -133,6 +134,9 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
             return False
         now = timezone.now()
         people = [locked, *Participant.objects.select_for_update().filter(merged_into=locked).order_by("pk")]
+        scrubbed_imports = _imports_scrub(
+            phones={p.phone for p in people if p.phone}, names={p.full_name for p in people if p.full_name}
+        )
         for person in people:
             person.full_name = erased_name(person.pk)
             person.phone = person.email = person.nib = person.business_name = person.agency = ""
@@ -153,8 +157,48 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
                 "fields": [*ERASED_FIELDS, "whatsapp_opt_in"],
                 "records": ids,
                 "notifications_cancelled": cancelled,
+                "import_files_scrubbed": scrubbed_imports,
                 "reason": reason[:500],
             },
         )
     participant.refresh_from_db()
     return True
+
+
+def _scrub_record(record: dict, phones: set[str], names: set[str]) -> bool:
+    """Blank the personal fields of one uploaded row (raw row or preview entry) that names an erased person."""
+    if not isinstance(record, dict):
+        return False
+    try:
+        phone = phone_normalise(str(record.get("phone", "")))
+    except ValidationError:
+        phone = ""
+    name = (record.get("full_name") or record.get("name") or "").strip()
+    changed = False
+    if (phone and phone in phones) or (name and name in names):
+        for field in (*ERASED_FIELDS, "name"):
+            if record.get(field):
+                record[field] = ""
+                changed = True
+    reason = record.get("reason")
+    if isinstance(reason, str) and any(n and n in reason for n in names):
+        record["reason"] = ""  # "possible duplicate of <name>" named the erased person
+        changed = True
+    return changed
+
+
+def _imports_scrub(*, phones: set[str], names: set[str]) -> int:
+    """Uploaded lists keep their rows for the preview and the result page: erase the person there too.
+
+    Import jobs are few (one per uploaded paper list), so each is read and rewritten in Python.
+    Returns how many import files were changed.
+    """
+    changed = 0
+    for job in ParticipantImport.objects.select_for_update().only("pk", "rows", "preview").order_by("pk"):
+        hits = [_scrub_record(row, phones, names) for row in job.rows] + [
+            _scrub_record(item, phones, names) for item in job.preview
+        ]
+        if any(hits):
+            job.save(update_fields=["rows", "preview"])
+            changed += 1
+    return changed

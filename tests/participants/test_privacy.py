@@ -214,3 +214,39 @@ def test_progress_totals_are_the_same_before_and_after_erasure(make_user):
     assert before and before == after
     total = after[slice_key()]
     assert total["umkm_trained"] == 4 and total["umkm_women"] == 3
+
+
+def test_erasure_also_blanks_the_person_in_uploaded_lists(make_user):
+    from participants.models import ParticipantImport
+    from participants.services.privacy import participant_erase
+    from tests.factories import ParticipantFactory
+
+    admin = make_user("programme_admin")
+    person = ParticipantFactory(full_name="Siti Erasable", phone="+6281299990001")
+    other = ParticipantFactory(full_name="Budi Tetap", phone="+6281299990002")
+    job = ParticipantImport.objects.create(
+        created_by=admin,
+        file_name="daftar.csv",
+        rows=[
+            {"session": "1", "full_name": "Siti Erasable", "phone": "0812-9999-0001"},
+            {"session": "1", "full_name": "Budi Tetap", "phone": "081299990002"},
+        ],
+        preview=[
+            {"row": 2, "name": "Siti Erasable", "phone": "+6281299990001", "action": "create", "reason": "new participant"},
+            {
+                "row": 3,
+                "name": "Budi Tetap",
+                "phone": "+6281299990002",
+                "action": "create",
+                "reason": "possible duplicate of Siti Erasable",
+            },
+        ],
+    )
+
+    participant_erase(participant=person, by=admin, reason="Permintaan peserta, 29/11/2026")
+
+    job.refresh_from_db()
+    assert "Siti Erasable" not in str(job.rows) + str(job.preview)
+    assert "0001" not in str(job.rows) + str(job.preview)
+    assert job.rows[1]["full_name"] == other.full_name
+    assert job.preview[1]["name"] == "Budi Tetap"
