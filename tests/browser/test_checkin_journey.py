@@ -28,6 +28,12 @@ def phone(page):
     return page
 
 
+def htmx_ready(page):
+    """A person reads the page before typing; a test must at least wait until htmx has wired it up."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+
 @pytest.fixture
 def today(make_user):
     partner = PartnerFactory()
@@ -56,6 +62,7 @@ def test_trainer_checks_in_adds_a_walk_in_is_offered_the_known_record_and_closes
     expect(page.get_by_test_id("session-title")).to_have_text(session.title)
 
     # search by phone in another format, then one tap
+    htmx_ready(page)
     page.get_by_test_id("search").fill("0812 3456")
     results = page.get_by_test_id("search-results")
     expect(results).to_contain_text("Siti Aminah")
@@ -78,6 +85,7 @@ def test_trainer_checks_in_adds_a_walk_in_is_offered_the_known_record_and_closes
 
     # typing a known phone in another format offers the existing record
     page.get_by_test_id("walk-in").click()
+    htmx_ready(page)
     page.fill("input[name=full_name]", "Maria L")
     page.fill("input[name=phone]", "62 852-1111-2222")
     match = page.get_by_test_id(f"match-{known.pk}")
