@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from cities.models import City, CityTarget, Programme
 from invitations.models import Invitation
-from participants.models import Attendance, Participant
+from participants.models import Attendance, DuplicateCandidate, Participant, ParticipantImport
 from partners.models import Partner, Trainer
 from sessions_app.models import Roadshow, TrainingSession
 
@@ -143,7 +143,24 @@ def invitations_for(user: User) -> QuerySet[Invitation]:
     return Invitation.objects.none()
 
 
+def participant_imports_for(user: User) -> QuerySet[ParticipantImport]:
+    """Uploaded lists hold personal data: admins see all, coordinators and trainers their own uploads."""
+    role = role_of(user)
+    if role == ADMIN:
+        return ParticipantImport.objects.all()
+    if role in (COORDINATOR, TRAINER):
+        return ParticipantImport.objects.filter(created_by=user)
+    return ParticipantImport.objects.none()
+
+
+def duplicate_candidates_for(user: User) -> QuerySet[DuplicateCandidate]:
+    """The merge queue compares people across partners: programme admins only."""
+    return DuplicateCandidate.objects.all() if role_of(user) == ADMIN else DuplicateCandidate.objects.none()
+
+
 _BY_MODEL = {
+    ParticipantImport: participant_imports_for,
+    DuplicateCandidate: duplicate_candidates_for,
     Programme: programmes_for,
     City: cities_for,
     CityTarget: city_targets_for,

@@ -11,10 +11,16 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from users.models import Role
-from users.scoping import attendances_for, may_handle_data_requests, participants_for
+from users.scoping import (
+    attendances_for,
+    duplicate_candidates_for,
+    may_handle_data_requests,
+    participant_imports_for,
+    participants_for,
+)
 
 from ..forms import ErasureForm, ImportUploadForm
-from ..models import DuplicateCandidate, DuplicateStatus, ImportStatus, Participant, ParticipantImport
+from ..models import DuplicateStatus, ImportStatus, Participant, ParticipantImport
 from ..phones import phone_display, phone_search_digits
 from ..services.exports import export_csv_stream, export_xlsx_bytes
 from ..services.imports import import_apply, import_create, import_progress
@@ -129,7 +135,8 @@ class DuplicateCandidateListView(AdminOnlyMixin, ListView):
 
     def get_queryset(self):
         return (
-            DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN)
+            duplicate_candidates_for(self.request.user)
+            .filter(status=DuplicateStatus.OPEN)
             .select_related("participant", "participant__city", "existing", "existing__city")
             .order_by("-score", "created_at")
         )
@@ -137,7 +144,7 @@ class DuplicateCandidateListView(AdminOnlyMixin, ListView):
 
 class DuplicateCandidateResolveView(AdminOnlyMixin, View):
     def post(self, request, pk):
-        candidate = get_object_or_404(DuplicateCandidate, pk=pk)
+        candidate = get_object_or_404(duplicate_candidates_for(request.user), pk=pk)
         action = request.POST.get("action")
         if action == "dismiss":
             duplicate_dismiss(candidate=candidate, by=request.user)
@@ -181,10 +188,7 @@ class ImportScopedMixin(PersonalDataMixin):
     allowed_roles = MANAGES_PARTICIPANTS
 
     def get_import(self) -> ParticipantImport:
-        qs = ParticipantImport.objects.all()
-        if not self.request.user.is_superuser and self.request.user.role != Role.PROGRAMME_ADMIN:
-            qs = qs.filter(created_by=self.request.user)
-        return get_object_or_404(qs, pk=self.kwargs["pk"])
+        return get_object_or_404(participant_imports_for(self.request.user), pk=self.kwargs["pk"])
 
 
 def _import_context(job: ParticipantImport) -> dict:

@@ -111,3 +111,22 @@ def test_user_without_role_sees_nothing(two_partners):
     nobody = UserFactory()
     for model in MODELS:
         assert not scoped(nobody, model).exists()
+
+
+def test_uploaded_lists_and_the_merge_queue_are_scoped(two_partners, make_user):
+    from participants.models import DuplicateCandidate, ParticipantImport
+
+    coordinator_a = two_partners["a"]["coordinator"]
+    coordinator_b = two_partners["b"]["coordinator"]
+    admin = make_user(Role.PROGRAMME_ADMIN)
+    mine = ParticipantImport.objects.create(created_by=coordinator_a, file_name="a.csv")
+    ParticipantImport.objects.create(created_by=coordinator_b, file_name="b.csv")
+    DuplicateCandidate.objects.create(
+        participant=two_partners["a"]["participant"], existing=two_partners["b"]["participant"], score=90, reason="same NIB"
+    )
+
+    assert list(scoped(coordinator_a, ParticipantImport)) == [mine]
+    assert scoped(admin, ParticipantImport).count() == 2
+    assert scoped(make_user(Role.KSP_MONITOR), ParticipantImport).count() == 0
+    assert scoped(coordinator_a, DuplicateCandidate).count() == 0
+    assert scoped(admin, DuplicateCandidate).count() == 1
