@@ -8,6 +8,7 @@ class AuditAction(models.TextChoices):
     PERSONAL_DATA_ERASED = "personal_data_erased", _("Personal data erased")
     PARTICIPANT_MERGED = "participant_merged", _("Participants merged")
     CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")
+    PARTICIPANT_UPDATED = "participant_updated", _("Participant details corrected")
 
 
 class AuditEvent(models.Model):

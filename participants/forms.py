@@ -106,3 +106,69 @@ class ErasureForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: the person's request by e-mail of 28 November. Kept in the audit log."),
     )
+
+
+class ParticipantEditForm(forms.ModelForm):
+    """Correcting a participant: phone first (the usual mistake), the same rules as the walk-in form."""
+
+    phone = forms.CharField(
+        label=_("Phone (WhatsApp)"),
+        max_length=30,
+        required=False,
+        help_text=_("Any format: 0812…, +62 812… or 62812…"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    updated_at = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "phone",
+            "full_name",
+            "gender",
+            "kind",
+            "business_name",
+            "agency",
+            "sector",
+            "scale",
+            "nib",
+            "email",
+            "city",
+            "whatsapp_opt_in",
+        ]
+        labels = {"whatsapp_opt_in": _("Agrees to messages about the programme on WhatsApp")}
+        widgets = {"nib": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "13"})}
+
+    def __init__(self, *args, cities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", "---------"), *Sector.choices]
+        self.fields["scale"].choices = [("", "---------"), *BusinessScale.choices]
+        self.fields["nib"].help_text = _("Optional: the 13-digit business identification number from OSS.")
+        if cities is not None:
+            self.fields["city"].queryset = cities
+        if not self.is_bound:
+            self.initial["updated_at"] = self.instance.updated_at.isoformat()
+            self.initial["phone"] = self.instance.phone
+
+    def clean_phone(self):
+        return phone_normalise(self.cleaned_data["phone"])
+
+    def clean_nib(self):
+        nib = (self.cleaned_data.get("nib") or "").replace(" ", "")
+        if nib and not (nib.isdigit() and len(nib) == 13):
+            raise ValidationError(_("The NIB has exactly 13 digits."), code="invalid_nib")
+        return nib
+
+    def clean_updated_at(self):
+        from django.utils.dateparse import parse_datetime
+
+        value = parse_datetime(self.cleaned_data["updated_at"] or "")
+        if value is None:
+            raise ValidationError(_("The page is out of date. Reload it and try again."), code="stale")
+        return value
+
+    def _post_clean(self):
+        pass  # the service validates and saves; the form must not touch the instance
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, public, trainer
+from .views import editing, manage, public, trainer
 
 app_name = "participants"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("participants/", manage.ParticipantListView.as_view(), name="list"),
     path("participants/<int:pk>/", manage.ParticipantDetailView.as_view(), name="detail"),
     path("participants/<int:pk>/personal-data.json", manage.ParticipantPersonalDataExportView.as_view(), name="personal-data"),
+    path("participants/<int:pk>/edit/", editing.ParticipantUpdateView.as_view(), name="edit"),
     path("participants/<int:pk>/erase/", manage.ParticipantEraseView.as_view(), name="erase"),
     path("participants/duplicates/", manage.DuplicateCandidateListView.as_view(), name="duplicates"),
     path("participants/duplicates/<int:pk>/", manage.DuplicateCandidateResolveView.as_view(), name="duplicate-resolve"),

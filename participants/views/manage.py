@@ -27,7 +27,7 @@ from ..services.imports import import_apply, import_create, import_progress
 from ..services.merging import duplicate_dismiss, participant_merge
 from ..services.privacy import participant_erase, participant_export_personal_data
 from ..tasks import participant_import_run
-from .common import MANAGES_PARTICIPANTS, PersonalDataMixin
+from .common import MANAGES_PARTICIPANTS, RUNS_SESSIONS, PersonalDataMixin
 
 # Files with more rows than this are imported by a background job with a progress bar.
 IMPORT_INLINE_MAX_ROWS = 200
@@ -70,6 +70,9 @@ class ParticipantDetailView(PersonalDataMixin, DetailView):
             .order_by("-session__starts_at")
         )
         ctx["may_handle_data_requests"] = may_handle_data_requests(self.request.user)
+        ctx["may_edit"] = (
+            not self.object.erased_at and not self.object.merged_into_id and self.request.user.role in RUNS_SESSIONS
+        )
         return ctx
 
 

@@ -19,7 +19,7 @@ from users.scoping import participants_for, sessions_for
 
 from ..forms import CheckInForm, ParticipantForm
 from ..models import Attendance, AttendanceStatus, Participant
-from ..phones import phone_masked, phone_normalise
+from ..phones import phone_display, phone_masked, phone_normalise
 from ..selectors import participant_search, session_counts, session_local, session_roster, trainer_sessions_upcoming
 from ..services.checkin import attendance_check_in, attendance_close, attendance_undo_check_in, participant_walk_in
 from ..services.matching import participant_find_matches
@@ -68,7 +68,7 @@ class TrainingSessionCheckInView(SessionScopedMixin, TemplateView):
 
 
 def _row(participant: Participant, status: str) -> dict:
-    return {"participant": participant, "status": status, "client_id": uuid.uuid4()}
+    return {"participant": participant, "status": status, "client_id": uuid.uuid4(), "phone": phone_display(participant.phone)}
 
 
 class ParticipantSearchView(SessionScopedMixin, View):
