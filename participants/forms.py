@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .consent import CURRENT_CONSENT_VERSION, consent_text
 from .models import BusinessScale, Gender, Participant, Sector, SocialMediaUse
-from .phones import phone_normalise
+from .phones import phone_display, phone_normalise
 
 
 class ParticipantForm(forms.ModelForm):
@@ -148,7 +148,7 @@ class ParticipantEditForm(forms.ModelForm):
             self.fields["city"].queryset = cities
         if not self.is_bound:
             self.initial["updated_at"] = self.instance.updated_at.isoformat()
-            self.initial["phone"] = self.instance.phone
+            self.initial["phone"] = phone_display(self.instance.phone)
 
     def clean_phone(self):
         return phone_normalise(self.cleaned_data["phone"])

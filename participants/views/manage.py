@@ -70,9 +70,7 @@ class ParticipantDetailView(PersonalDataMixin, DetailView):
             .order_by("-session__starts_at")
         )
         ctx["may_handle_data_requests"] = may_handle_data_requests(self.request.user)
-        ctx["may_edit"] = (
-            not self.object.erased_at and not self.object.merged_into_id and self.request.user.role in RUNS_SESSIONS
-        )
+        ctx["may_edit"] = not self.object.erased_at and not self.object.merged_into_id and self.request.user.role in RUNS_SESSIONS
         return ctx
 
 

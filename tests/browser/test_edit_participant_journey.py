@@ -1,0 +1,52 @@
+"""On a 390x844 phone a trainer corrects a phone typed wrongly at the door and sees it on the roster."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from audit.models import AuditAction, AuditEvent
+from tests.factories import AttendanceFactory, ParticipantFactory, PartnerFactory, TrainerFactory, TrainingSessionFactory
+from users.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+def test_trainer_corrects_a_wrong_phone_from_the_roster(page, live_server, login, make_user):
+    page.set_viewport_size({"width": 390, "height": 844})
+    partner = PartnerFactory()
+    user = make_user(Role.TRAINER, partner=partner)
+    trainer = TrainerFactory(partner=partner, user=user)
+    now = timezone.now()
+    session = TrainingSessionFactory(
+        partner=partner, lead_trainer=trainer, starts_at=now - dt.timedelta(minutes=20), ends_at=now + dt.timedelta(hours=3)
+    )
+    person = AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, full_name="Siti Aminah", phone="+6281234567809")
+    ).participant
+
+    login(user)
+    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
+    row = page.get_by_test_id(f"row-{person.pk}")
+    expect(row.get_by_test_id("row-phone")).to_have_text("0812-3456-7809")
+    row.get_by_test_id(f"edit-{person.pk}").click()
+
+    phone_field = page.get_by_label("Nomor HP (WhatsApp)")
+    expect(phone_field).to_be_visible()
+    assert phone_field.bounding_box()["width"] <= 390
+    phone_field.fill("0812 3456 7890")
+    page.get_by_test_id("save-participant").click()
+
+    # Back on the roster of the session, with the corrected number.
+    expect(page.get_by_test_id(f"row-{person.pk}").get_by_test_id("row-phone")).to_have_text("0812-3456-7890")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    event = AuditEvent.objects.get(action=AuditAction.PARTICIPANT_UPDATED)
+    assert event.changes == {"fields": ["phone"]}
