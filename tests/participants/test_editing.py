@@ -70,7 +70,7 @@ def test_a_phone_another_active_person_has_is_refused_and_offers_the_merge_queue
     person = ParticipantFactory(phone="+6281300000001")
     with pytest.raises(PhoneTaken) as exc:
         participant_update(participant=person, by=admin, phone="081399998888")
-    assert "merge queue" in " ".join(exc.value.message_dict["phone"])
+    assert "antrean penggabungan" in " ".join(exc.value.message_dict["phone"])  # "merge queue", in Indonesian
     person.refresh_from_db()
     assert person.phone == "+6281300000001"
 
