@@ -178,3 +178,19 @@ def test_map_follows_the_dashboard_filters(world, make_user):
     late_expected = direct(world.programme, audience="pemda", date_from=dt.date(2018, 10, 20))
     assert {m.city_id: m.trained for m in late.context["map_cities"] if m.trained} == dict(late_expected["pemda_by_city"])
     assert "pejabat pemda" in late.context["map_svg"].lower() or not any(m.trained for m in late.context["map_cities"])
+
+
+def test_filtered_dashboard_and_its_map_run_a_pinned_number_of_queries(make_user, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(make_user(Role.PROGRAMME_ADMIN))
+    counts = []
+    for w in (build_world(seed=1, people=20, sessions=6), build_world(seed=2, people=150, sessions=40)):
+        params = {"programme": w.programme.pk, "province": "Provinsi 0", "date_from": "2018-09-01", "audience": "umkm"}
+        with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(20):
+            response = c.get(DASH_URL, params)
+            assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+        assert {m.province for m in response.context["map_cities"]} <= {"Provinsi 0"}
+    assert counts[0] == counts[1]
