@@ -68,6 +68,7 @@ class CityProgress:
     trained: int
     pemda_trained: int
     pemda_target: int
+    sessions_held: int = 0
 
     @property
     def pct(self) -> float | None:
@@ -197,6 +198,7 @@ def ksp_overview(*, user, programme: Programme, today: dt.date) -> Overview:
             CityProgress(
                 t.city_id, t.city.name, t.city.province, float(t.city.latitude), float(t.city.longitude),
                 t.umkm_target, snap.umkm_trained if snap else 0, snap.pemda_trained if snap else 0, t.pemda_target,
+                snap.sessions_held if snap else 0,
             )
         )  # fmt: skip
     for city_id, snap in by_city.items():
@@ -213,6 +215,7 @@ def ksp_overview(*, user, programme: Programme, today: dt.date) -> Overview:
                     snap.umkm_trained,
                     snap.pemda_trained,
                     0,
+                    snap.sessions_held,
                 )
             )
     target = programme.umkm_target

@@ -127,8 +127,18 @@ def test_per_city_and_per_partner_figures_link_to_their_sessions(world, make_use
 
 
 def test_ksp_figures_link_for_admins_and_never_for_ksp(world, make_user):
-    admin_html = client_for(make_user(Role.PROGRAMME_ADMIN)).get(KSP_URL, {"programme": world.programme.pk}).content.decode()
+    admin_client = client_for(make_user(Role.PROGRAMME_ADMIN))
+    admin_page = admin_client.get(KSP_URL, {"programme": world.programme.pk})
+    admin_html = admin_page.content.decode()
     assert f"{LIST_URL}?programme={world.programme.pk}&status=held" in admin_html
+    for city in admin_page.context["ov"].cities:
+        url = f"{LIST_URL}?programme={world.programme.pk}&city={city.city_id}&status=held"
+        assert url in admin_html
+        listed = admin_client.get(url)
+        want = direct_sessions(
+            world.programme, status="held", city=world.cities[[c.pk for c in world.cities].index(city.city_id)]
+        )
+        assert listed.context["page"].paginator.count == city.sessions_held == len(want)
     ksp = client_for(make_user(Role.KSP_MONITOR))
     ksp_html = ksp.get(KSP_URL, {"programme": world.programme.pk}).content.decode()
     assert LIST_URL not in ksp_html
