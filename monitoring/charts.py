@@ -54,7 +54,7 @@ def _svg(width: int, height: int, label: str, body: str, css_class: str = "") ->
     )
 
 
-def city_map(cities, *, link=None) -> SafeString:
+def city_map(cities, *, link=None, pemda=False) -> SafeString:
     """The outline of Indonesia with a circle per city, coloured by progress against its target."""
     body = [f'<path d="{indonesia_path()}" fill="#dde6ee" stroke="#9fb3c8" stroke-width="0.6"/>']
     for c in cities:
@@ -62,7 +62,12 @@ def city_map(cities, *, link=None) -> SafeString:
         pct = c.pct or 0
         colour = "#198754" if pct >= 100 else "#0d6efd" if pct >= 50 else "#fd7e14"
         radius = 6 + min(pct, 100) / 10
-        text = _("%(city)s: %(trained)s of %(target)s UMKM (%(pct)s%%)") % {
+        template = (
+            _("%(city)s: %(trained)s of %(target)s pemda officers (%(pct)s%%)")
+            if pemda
+            else _("%(city)s: %(trained)s of %(target)s UMKM (%(pct)s%%)")
+        )
+        text = template % {
             "city": c.name,
             "trained": _n(c.trained),
             "target": _n(c.target),

@@ -10,7 +10,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Count, DateField, F, Func, Max, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cities.models import Programme
@@ -18,7 +19,7 @@ from partners.models import TotStatus, Trainer
 from progress.models import ProgressSnapshot
 from progress.selectors import progress_by_city, progress_total, snapshots_for
 from progress.services import METRICS
-from sessions_app.models import TrainingSession
+from sessions_app.models import SessionStatus, TrainingSession
 from users.scoping import city_targets_for, participants_for, programmes_for, sees_every_participant, sessions_for
 
 from .models import Dimension, DimensionRollup, SessionRollup, TrainedPerson
@@ -67,6 +68,7 @@ class CityProgress:
     trained: int
     pemda_trained: int
     pemda_target: int
+    sessions_held: int = 0
 
     @property
     def pct(self) -> float | None:
@@ -196,6 +198,7 @@ def ksp_overview(*, user, programme: Programme, today: dt.date) -> Overview:
             CityProgress(
                 t.city_id, t.city.name, t.city.province, float(t.city.latitude), float(t.city.longitude),
                 t.umkm_target, snap.umkm_trained if snap else 0, snap.pemda_trained if snap else 0, t.pemda_target,
+                snap.sessions_held if snap else 0,
             )
         )  # fmt: skip
     for city_id, snap in by_city.items():
@@ -212,6 +215,7 @@ def ksp_overview(*, user, programme: Programme, today: dt.date) -> Overview:
                     snap.umkm_trained,
                     snap.pemda_trained,
                     0,
+                    snap.sessions_held,
                 )
             )
     target = programme.umkm_target
@@ -304,7 +308,12 @@ def dashboard_aggregates(*, filters: DashboardFilters) -> Aggregates:
     base = _finest_snapshots(filters)
     totals = _zero(base.aggregate(**_SUMS, computed_at=Max("computed_at")))
     by_day = [_zero(r) for r in base.values("day").annotate(**_SUMS).order_by("day")]
-    by_city = [_zero(r) for r in base.values("city_id", "city__name", "city__province").annotate(**_SUMS).order_by("city__name")]
+    by_city = [
+        _zero(r)
+        for r in base.values("city_id", "city__name", "city__province", "city__latitude", "city__longitude")
+        .annotate(**_SUMS)
+        .order_by("city__name")
+    ]
     by_partner = [_zero(r) for r in base.values("partner_id", "partner__name").annotate(**_SUMS).order_by("partner__name")]
     dims: dict[str, list[dict]] = {d: [] for d in Dimension.values}
     dims_computed = None
@@ -322,20 +331,7 @@ def dashboard_aggregates(*, filters: DashboardFilters) -> Aggregates:
 
 def dashboard_sessions(*, user, filters: DashboardFilters) -> QuerySet[TrainingSession]:
     """Sessions (scoped to the user) with their roll-up: fill and no-show rates, for a paginated table."""
-    qs = sessions_for(user).filter(programme=filters.programme)
-    if filters.city_id:
-        qs = qs.filter(city_id=filters.city_id)
-    if filters.province:
-        qs = qs.filter(city__province=filters.province)
-    if filters.partner_id:
-        qs = qs.filter(partner_id=filters.partner_id)
-    if filters.audience:
-        qs = qs.filter(audience=filters.audience)
-    if filters.date_from:
-        qs = qs.filter(starts_at__date__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(starts_at__date__lte=filters.date_to)
-    return qs.select_related("city", "partner", "rollup").order_by("-starts_at", "pk")
+    return listed_sessions(user=user, filters=filters)
 
 
 def session_rates(session: TrainingSession) -> dict:
@@ -371,3 +367,85 @@ def trained_participants(*, user, programme: Programme, audience: str, city_id=N
     if women:
         qs = qs.filter(is_woman=True)
     return qs.select_related("participant", "session", "session__city").order_by("starts_at", "attendance_id")
+
+
+# --- Session drill-down (not personal data; scoped through users/scoping.py) -----------
+
+SESSION_STATUSES = ("held", "planned", "cancelled")
+
+
+def _status_q(status: str) -> Q:
+    """The same rule progress_rebuild counts sessions by: cancelled, else held once completed or closed, else planned."""
+    cancelled = Q(status=SessionStatus.CANCELLED)
+    held = ~cancelled & (Q(status=SessionStatus.COMPLETED) | Q(attendance_closed_at__isnull=False))
+    if status == "cancelled":
+        return cancelled
+    if status == "held":
+        return held
+    return ~cancelled & ~Q(status=SessionStatus.COMPLETED) & Q(attendance_closed_at__isnull=True)
+
+
+def listed_sessions(*, user, filters: DashboardFilters, status: str = "") -> QuerySet[TrainingSession]:
+    """The sessions a session figure counts, with the dashboard's filters; days are the city's own local date, as in the roll-ups."""
+    qs = sessions_for(user).filter(programme=filters.programme)
+    if filters.city_id:
+        qs = qs.filter(city_id=filters.city_id)
+    if filters.province:
+        qs = qs.filter(city__province=filters.province)
+    if filters.partner_id:
+        qs = qs.filter(partner_id=filters.partner_id)
+    if filters.audience:
+        qs = qs.filter(audience=filters.audience)
+    if filters.date_from or filters.date_to:
+        local_day = Cast(Func(F("city__time_zone"), F("starts_at"), function="timezone"), DateField())
+        qs = qs.annotate(local_day=local_day)
+        if filters.date_from:
+            qs = qs.filter(local_day__gte=filters.date_from)
+        if filters.date_to:
+            qs = qs.filter(local_day__lte=filters.date_to)
+    if status in SESSION_STATUSES:
+        qs = qs.filter(_status_q(status))
+    return qs.select_related("city", "partner", "rollup").order_by("-starts_at", "pk")
+
+
+def listed_session_totals(qs: QuerySet[TrainingSession]) -> dict:
+    """Sessions, registrations, attendances and no-shows of a session list, in one query over the session roll-up."""
+    row = qs.order_by().aggregate(
+        sessions=Count("pk"),
+        registrations=Sum("rollup__registrations"),
+        attended=Sum("rollup__attended"),
+        no_shows=Sum("rollup__no_shows"),
+    )
+    return {k: v or 0 for k, v in row.items()}
+
+
+def map_cities(*, user, filters: DashboardFilters, by_city: list[dict]) -> list[CityProgress]:
+    """The map's cities for the dashboard filters: the filtered roll-up per city beside the city targets (one query)."""
+    targets = city_targets_for(user).filter(programme=filters.programme).select_related("city")
+    if filters.city_id:
+        targets = targets.filter(city_id=filters.city_id)
+    if filters.province:
+        targets = targets.filter(city__province=filters.province)
+    pemda = filters.audience == "pemda"
+    rows = {r["city_id"]: r for r in by_city}
+    cities, seen = [], set()
+    for t in targets.order_by("roadshow_order", "city__name"):
+        r = rows.get(t.city_id, {})
+        seen.add(t.city_id)
+        cities.append(
+            CityProgress(
+                t.city_id, t.city.name, t.city.province, float(t.city.latitude), float(t.city.longitude),
+                t.pemda_target if pemda else t.umkm_target, r.get("pemda_trained" if pemda else "umkm_trained", 0),
+                r.get("pemda_trained", 0), t.pemda_target,
+            )
+        )  # fmt: skip
+    for cid, r in rows.items():
+        if cid not in seen:  # sessions in a city without a target: shown, with no target to compare with
+            trained = r["pemda_trained" if pemda else "umkm_trained"]
+            cities.append(
+                CityProgress(
+                    cid, r["city__name"], r["city__province"], float(r["city__latitude"]), float(r["city__longitude"]),
+                    0, trained, r["pemda_trained"], 0,
+                )
+            )  # fmt: skip
+    return cities

@@ -6,7 +6,7 @@ can never disagree.
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -23,6 +23,13 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list]
+    # (row index, column index) -> URL of the list the number counts (drill-down), set by the view
+    links: dict = field(default_factory=dict)
+
+    @property
+    def cells(self) -> list[list[tuple]]:
+        """Rows as (value, link or None) pairs, for the HTML table."""
+        return [[(v, self.links.get((i, j))) for j, v in enumerate(row)] for i, row in enumerate(self.rows)]
 
     def column(self, index: int) -> list:
         return [row[index] for row in self.rows]

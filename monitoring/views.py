@@ -11,8 +11,9 @@ import zoneinfo
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -20,14 +21,18 @@ from django.views.generic import TemplateView, View
 
 from users.mixins import RoleRequiredMixin
 from users.models import Role
-from users.scoping import cities_for, may_drill_down, partners_for
+from users.scoping import cities_for, may_drill_down, may_list_sessions, partners_for
 
 from . import charts
 from .forms import DashboardFilterForm
 from .selectors import (
+    SESSION_STATUSES,
     dashboard_aggregates,
     dashboard_sessions,
     ksp_overview,
+    listed_session_totals,
+    listed_sessions,
+    map_cities,
     programme_choices,
     programme_for,
     session_rates,
@@ -89,6 +94,7 @@ class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
             trend_svg=charts.trend_lines(ov.trend, ov.target),
             map_svg=charts.city_map(ov.cities),
             drill=may_drill_down(self.request.user),
+            session_drill=may_list_sessions(self.request.user),
             programmes=programme_choices(user=self.request.user),
             report_zone="WIB",
             computed_local=ov.computed_at.astimezone(REPORT_ZONE) if ov.computed_at else None,
@@ -145,7 +151,11 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
         rows = [(s, session_rates(s)) for s in page.object_list]
         query = self.request.GET.copy()
         query.pop("page", None)
-        ov = ksp_overview(user=self.request.user, programme=filters.programme, today=_today())
+        cities = map_cities(user=self.request.user, filters=filters, by_city=agg.by_city)
+        link_query = query.copy()
+        link_query["programme"] = str(filters.programme.pk)
+        if may_list_sessions(self.request.user):
+            _link_session_figures(tables, agg, link_query)
         ctx.update(
             form=form,
             filters=filters,
@@ -155,13 +165,47 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
             page=page,
             session_rows=rows,
             querystring=query.urlencode(),
-            map_svg=charts.city_map(ov.cities),
+            map_svg=charts.city_map(cities, pemda=filters.audience == "pemda"),
+            map_cities=cities,
+            map_pemda=filters.audience == "pemda",
+            held_url=session_list_url(link_query, status="held"),
+            planned_url=session_list_url(link_query, status="planned"),
+            all_sessions_url=session_list_url(link_query),
             sessions_computed_at=session_rollup_computed_at(programme=filters.programme),
             drill=may_drill_down(self.request.user),
+            session_drill=may_list_sessions(self.request.user),
             report_zone="WIB",
             zone=REPORT_ZONE,
         )
         return ctx
+
+
+def session_list_url(query: QueryDict, **extra) -> str:
+    """The session list with the dashboard's filters, narrowed by extra filters (status, city, partner)."""
+    q = query.copy()
+    for key in ("page", "status"):
+        q.pop(key, None)
+    for key, value in extra.items():
+        q[key] = str(value)
+    return f"{reverse('monitoring-sessions')}?{q.urlencode()}"
+
+
+def _link_session_figures(tables, agg, query: QueryDict) -> None:
+    """Session figures (and attendances / no-shows, which the session list sums) link to the sessions they count."""
+    by_slug = {t.slug: t for t in tables}
+    totals = by_slug["totals"]
+    for i, extra in {2: {}, 3: {}, 4: {}, 5: {"status": "held"}, 6: {"status": "planned"}, 7: {"status": "cancelled"}}.items():
+        totals.links[(i, 1)] = session_list_url(query, **extra)
+    for i, r in enumerate(agg.by_city):
+        url = session_list_url(query, city=r["city_id"])
+        by_slug["by-city"].links.update({(i, 2): url, (i, 5): session_list_url(query, city=r["city_id"], status="held")})
+    for i, r in enumerate(agg.by_partner):
+        p = r["partner_id"]
+        links = by_slug["partner-performance"].links
+        for col, status in ((1, "held"), (2, "planned"), (3, "cancelled")):
+            links[(i, col)] = session_list_url(query, partner=p, status=status)
+        for col in (4, 5, 6):
+            links[(i, col)] = session_list_url(query, partner=p)
 
 
 class ProgressExportView(DashboardMixin, View):
@@ -227,5 +271,48 @@ class ParticipantTrainedListView(RoleRequiredMixin, TemplateView):
             women=women,
             page=page,
             querystring=query.urlencode(),
+        )
+        return ctx
+
+
+class TrainingSessionListView(DashboardMixin, TemplateView):
+    """The sessions a session figure counts (held, planned, cancelled; or all, for attendances and no-shows).
+
+    Sessions are not personal data, but the list is a drill-down: admins and policy
+    viewers only (users/scoping.py may_list_sessions), never KSP monitors.
+    """
+
+    template_name = "monitoring/session_list.html"
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_list_sessions(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form, filters = self.filter_form_and_filters()
+        status = self.request.GET.get("status", "")
+        status = status if status in SESSION_STATUSES else ""
+        qs = listed_sessions(user=self.request.user, filters=filters, status=status)
+        page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        back = query.copy()
+        back.pop("status", None)
+        ctx.update(
+            form=form,
+            filters=filters,
+            status=status,
+            status_label={"held": _("Sessions held"), "planned": _("Sessions planned"), "cancelled": _("Sessions cancelled")}.get(
+                status, _("All sessions")
+            ),
+            totals=listed_session_totals(qs),
+            page=page,
+            session_rows=[(s, session_rates(s)) for s in page.object_list],
+            querystring=query.urlencode(),
+            dashboard_query=back.urlencode(),
+            zone=REPORT_ZONE,
         )
         return ctx

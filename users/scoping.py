@@ -48,6 +48,11 @@ def may_drill_down(user: User) -> bool:
     return role_of(user) in (ADMIN, POLICY) and may_see_personal_data(user)
 
 
+def may_list_sessions(user: User) -> bool:
+    """Lists of the sessions behind a session figure (no personal data): admins and policy viewers. Never KSP."""
+    return role_of(user) in (ADMIN, POLICY)
+
+
 def sees_every_participant(user: User) -> bool:
     """True when participants_for(user) is every participant, so a query may skip that filter."""
     return role_of(user) in (ADMIN, POLICY) and may_see_personal_data(user)
