@@ -30,7 +30,7 @@ def test_each_role_lands_on_its_home(client, make_user, role, home):
 
 def test_other_roles_home_is_forbidden(client, make_user):
     client.force_login(make_user(Role.KSP_MONITOR))
-    assert client.get("/home/admin/").status_code == 403
+    assert client.get("/schedule/overview/").status_code == 403
 
 
 def test_wrong_password_shows_allauths_message_in_indonesian(client, make_user):

@@ -166,7 +166,7 @@ def test_programme_admins_may_see_and_retry_the_outbox(make_user):
 
 
 def test_programme_admins_find_the_outbox_in_the_navigation(admin_client):
-    page = admin_client.get("/home/admin/")
+    page = admin_client.get("/schedule/overview/")
 
     assert 'href="/admin/notifications/notification/"' in page.content.decode()
 
