@@ -42,4 +42,3 @@ def healthz(request):
         "broker": broker_detail,
     }
     return JsonResponse(body, status=200 if healthy else 503)
-
