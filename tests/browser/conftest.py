@@ -1,4 +1,8 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -16,3 +20,27 @@ def login(page, live_server):
         return page
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    """The machine is shared: give slow moments 15 s before calling a step failed."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+@pytest.fixture
+def today(make_user):
+    """(trainer user, session): a certified trainer leading a session that started 20 minutes ago."""
+    from tests.factories import PartnerFactory, TrainerFactory, TrainingSessionFactory
+    from users.models import Role
+
+    partner = PartnerFactory()
+    user = make_user(Role.TRAINER, partner=partner)
+    trainer = TrainerFactory(partner=partner, user=user)
+    now = timezone.now()
+    session = TrainingSessionFactory(
+        partner=partner, lead_trainer=trainer, starts_at=now - dt.timedelta(minutes=20), ends_at=now + dt.timedelta(hours=3)
+    )
+    return user, session

@@ -1,25 +1,14 @@
 """The trainer's core flow on a 390x844 phone screen, and self-registration through the QR link."""
 
-import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants.models import Attendance, AttendanceStatus, Participant
-from tests.factories import AttendanceFactory, ParticipantFactory, PartnerFactory, TrainerFactory, TrainingSessionFactory
-from users.models import Role
+from tests.factories import AttendanceFactory, ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """The machine is shared: give slow moments 15 s before calling a step failed."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture
@@ -32,18 +21,6 @@ def htmx_ready(page):
     """A person reads the page before typing; a test must at least wait until htmx has wired it up."""
     page.wait_for_load_state("load")
     page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
-
-
-@pytest.fixture
-def today(make_user):
-    partner = PartnerFactory()
-    user = make_user(Role.TRAINER, partner=partner)
-    trainer = TrainerFactory(partner=partner, user=user)
-    now = timezone.now()
-    session = TrainingSessionFactory(
-        partner=partner, lead_trainer=trainer, starts_at=now - dt.timedelta(minutes=20), ends_at=now + dt.timedelta(hours=3)
-    )
-    return user, session
 
 
 def test_trainer_checks_in_adds_a_walk_in_is_offered_the_known_record_and_closes(phone, live_server, login, today):

@@ -1,34 +1,17 @@
 """On a 390x844 phone a trainer corrects a phone typed wrongly at the door and sees it on the roster."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from audit.models import AuditAction, AuditEvent
-from tests.factories import AttendanceFactory, ParticipantFactory, PartnerFactory, TrainerFactory, TrainingSessionFactory
-from users.models import Role
+from tests.factories import AttendanceFactory, ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-def test_trainer_corrects_a_wrong_phone_from_the_roster(page, live_server, login, make_user):
+def test_trainer_corrects_a_wrong_phone_from_the_roster(page, live_server, login, today):
     page.set_viewport_size({"width": 390, "height": 844})
-    partner = PartnerFactory()
-    user = make_user(Role.TRAINER, partner=partner)
-    trainer = TrainerFactory(partner=partner, user=user)
-    now = timezone.now()
-    session = TrainingSessionFactory(
-        partner=partner, lead_trainer=trainer, starts_at=now - dt.timedelta(minutes=20), ends_at=now + dt.timedelta(hours=3)
-    )
+    user, session = today
     person = AttendanceFactory(
         session=session, participant=ParticipantFactory(city=session.city, full_name="Siti Aminah", phone="+6281234567809")
     ).participant

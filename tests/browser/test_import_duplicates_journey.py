@@ -10,13 +10,6 @@ from users.models import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def test_a_row_like_a_known_person_is_flagged_in_the_preview_and_lands_in_the_merge_queue(
     page, live_server, login, make_user, tmp_path
 ):

@@ -11,14 +11,6 @@ from users.models import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """The machine is shared: give slow moments 15 s before calling a step failed."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def test_admin_imports_a_csv_with_good_and_bad_rows(page, live_server, login, make_user, tmp_path, monkeypatch):
     # Force the background-job path (Celery runs eagerly in tests) so the progress page is what follows confirm.
     monkeypatch.setattr(manage, "IMPORT_INLINE_MAX_ROWS", 1)

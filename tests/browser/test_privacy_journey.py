@@ -1,35 +1,20 @@
 """Undoing a mistaken check-in on the phone, and an admin erasing a person's data on request."""
 
-import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants.models import Attendance, AttendanceStatus, Participant
-from tests.factories import AttendanceFactory, ParticipantFactory, PartnerFactory, TrainerFactory, TrainingSessionFactory
+from tests.factories import AttendanceFactory, ParticipantFactory
 from users.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-def test_trainer_undoes_a_mistaken_check_in(page, live_server, login, make_user):
+def test_trainer_undoes_a_mistaken_check_in(page, live_server, login, today):
     page.set_viewport_size({"width": 390, "height": 844})
-    partner = PartnerFactory()
-    user = make_user(Role.TRAINER, partner=partner)
-    trainer = TrainerFactory(partner=partner, user=user)
-    now = timezone.now()
-    session = TrainingSessionFactory(
-        partner=partner, lead_trainer=trainer, starts_at=now - dt.timedelta(minutes=20), ends_at=now + dt.timedelta(hours=3)
-    )
+    user, session = today
     person = AttendanceFactory(
         session=session, participant=ParticipantFactory(city=session.city, full_name="Siti Aminah")
     ).participant
