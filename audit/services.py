@@ -2,16 +2,24 @@
 
 from django.db import models
 
+from .context import current_client_ip
 from .models import AuditEvent
 
 
-def audit_record(*, actor, action: str, obj: models.Model, changes: dict | None = None) -> AuditEvent:
-    """Record that `actor` did `action` to `obj`. Call it inside the caller's transaction."""
+def audit_record(
+    *, actor, action: str, obj: models.Model | None = None, changes: dict | None = None, ip: str | None = None
+) -> AuditEvent:
+    """Record that `actor` did `action` to `obj` (from the current request's address unless `ip` is given).
+
+    Call it inside the caller's transaction, so the record and the change commit or roll back together.
+    `changes` holds field names, counts, ids and reasons chosen from a list: never a personal value.
+    """
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_email=getattr(actor, "email", "") or "",
+        ip_address=ip or current_client_ip(),
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
         changes=changes or {},
     )
