@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the login receivers)

@@ -21,6 +21,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "users.user": _ALL,
         "django_celery_beat.periodictask": _ALL,
         "notifications.notification": ("view", "change"),
+        "audit.auditevent": ("view",),
     },
     Role.PARTNER_COORDINATOR: {
         "cities.programme": ("view",),
