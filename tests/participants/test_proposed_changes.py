@@ -156,3 +156,17 @@ def test_erasing_the_person_deletes_their_proposals(client, proposal, make_user)
     assert exported["proposed_changes"][0]["values"]["business_name"] == "Warung Siti Jaya"
     assert Participant.objects.get(pk=change.participant_id).erased_at is not None
     assert not ProposedChange.objects.exists()
+
+
+def test_the_review_page_costs_the_same_for_one_or_many_proposals(client, proposal, django_assert_max_num_queries):
+    change, coordinator = proposal
+    for n in range(6):
+        other = ParticipantFactory(city=change.participant.city)
+        AttendanceFactory(participant=other, session=change.session)
+        ProposedChange.objects.create(participant=other, session=change.session, values={"full_name": f"Nama {n}"})
+    client.force_login(coordinator)
+
+    with django_assert_max_num_queries(4):
+        page = client.get("/participants/proposed-changes/").content.decode()
+
+    assert page.count('data-testid="proposal-') == 7
