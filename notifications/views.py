@@ -1,6 +1,8 @@
 from django.http import Http404
 from django.views.generic import TemplateView
 
+from participants.ratelimit import public_form_limited
+
 from .services.messages import opt_out_recipient
 from .services.outbox import contact_opt_out
 
@@ -12,6 +14,10 @@ class ContactPreferenceOptOutView(TemplateView):
     template_name = "notifications/opt_out.html"
 
     def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST":
+            limited = public_form_limited(request, form="opt-out", link=kwargs["token"])
+            if limited:
+                return limited
         self.recipient_key = opt_out_recipient(kwargs["token"])
         if not self.recipient_key:
             raise Http404

@@ -225,3 +225,59 @@ class ParticipantImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class ProposalSource(models.TextChoices):
+    SELF_REGISTRATION = "self", _("Self-registration link")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ProposedChange(models.Model):
+    """What someone typed on a public form that differs from the stored person, kept for staff to accept or reject.
+
+    A public form never changes a stored person; `values` holds the proposed field -> value (personal data:
+    erased with the person).
+    """
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="proposed_changes"
+    )
+    session = models.ForeignKey(
+        "sessions_app.TrainingSession",
+        verbose_name=_("session"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=ProposalSource.choices, default=ProposalSource.SELF_REGISTRATION
+    )
+    values = models.JSONField(_("proposed values"), default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="pending", decided_at__isnull=True)
+                | (~models.Q(status="pending") & models.Q(decided_at__isnull=False)),
+                name="proposed_change_decided_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} ({self.get_status_display()})"

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cities.timezones import to_city_time
 from sessions_app.models import SessionStatus, TrainingSession
-from users.scoping import participants_for, sessions_for
+from users.scoping import participants_for, proposed_changes_for, sessions_for
 
-from .models import Attendance, AttendanceStatus, Participant
+from .models import Attendance, AttendanceStatus, Participant, ProposalStatus, ProposedChange
 from .phones import phone_search_digits
 
 SEARCH_LIMIT = 15
@@ -88,12 +89,14 @@ def participant_search(*, user, session: TrainingSession, query: str) -> list[Pa
 @dataclass(frozen=True)
 class RegistrationState:
     open: bool
-    reason: str  # "", "full", "over", "cancelled", "closed"
+    reason: str  # "", "link_closed", "full", "over", "cancelled", "closed"
 
 
 def registration_state(*, session: TrainingSession, now: dt.datetime | None = None) -> RegistrationState:
     """Whether the public registration link still accepts people, and if not, why."""
     now = now or timezone.now()
+    if session.registration_link_closed_at:
+        return RegistrationState(False, "link_closed")
     if session.status in (SessionStatus.CANCELLED, SessionStatus.DRAFT):
         return RegistrationState(False, "cancelled")
     if session.ends_at <= now or session.status == SessionStatus.COMPLETED:
@@ -106,3 +109,43 @@ def registration_state(*, session: TrainingSession, now: dt.datetime | None = No
     if taken >= session.capacity:
         return RegistrationState(False, "full")
     return RegistrationState(True, "")
+
+
+@dataclass(frozen=True)
+class ProposedField:
+    label: str
+    stored: str
+    proposed: str
+
+
+def _shown(field, value) -> str:
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if field.choices:
+        return str(dict(field.choices).get(value, value))
+    return str(value or "")
+
+
+def proposed_changes_pending(*, user) -> QuerySet[ProposedChange]:
+    """The proposals waiting for this user's decision, oldest first, with what the review page shows."""
+    return (
+        proposed_changes_for(user)
+        .filter(status=ProposalStatus.PENDING)
+        .select_related("participant", "participant__city", "session", "session__city")
+        .order_by("created_at", "pk")
+    )
+
+
+def proposed_change_fields(*, proposal: ProposedChange) -> list[ProposedField]:
+    """Each proposed field next to what is stored now, as the reviewer reads them."""
+    rows = []
+    for name, value in proposal.values.items():
+        field = Participant._meta.get_field(name)
+        rows.append(
+            ProposedField(
+                label=str(field.verbose_name),
+                stored=_shown(field, getattr(proposal.participant, name)),
+                proposed=_shown(field, value),
+            )
+        )
+    return rows

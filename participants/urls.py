@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editing, manage, public, trainer
+from .views import editing, manage, proposals, public, trainer
 
 app_name = "participants"
 
@@ -24,6 +24,12 @@ urlpatterns = [
     path("participants/<int:pk>/erase/", manage.ParticipantEraseView.as_view(), name="erase"),
     path("participants/duplicates/", manage.DuplicateCandidateListView.as_view(), name="duplicates"),
     path("participants/duplicates/<int:pk>/", manage.DuplicateCandidateResolveView.as_view(), name="duplicate-resolve"),
+    path("participants/proposed-changes/", proposals.ProposedChangeListView.as_view(), name="proposed-changes"),
+    path(
+        "participants/proposed-changes/<int:pk>/",
+        proposals.ProposedChangeDecideView.as_view(),
+        name="proposed-change-decide",
+    ),
     path("participants/import/", manage.ParticipantImportCreateView.as_view(), name="import"),
     path("participants/import/<int:pk>/", manage.ParticipantImportDetailView.as_view(), name="import-detail"),
     path("participants/import/<int:pk>/progress/", manage.ParticipantImportProgressView.as_view(), name="import-progress"),

@@ -87,6 +87,7 @@ class TrainingSession(models.Model):
     )
     attendance_closed_at = models.DateTimeField(_("attendance closed"), null=True, blank=True)
     registration_token = models.UUIDField(_("registration link token"), default=uuid.uuid4, unique=True, editable=False)
+    registration_link_closed_at = models.DateTimeField(_("registration link closed"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.SessionUpdateView.as_view(), name="session-update"),
     path("sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session-cancel"),
     path("sessions/<int:pk>/trainers/", views.SessionTrainersView.as_view(), name="session-trainers"),
+    path("sessions/<int:pk>/registration-link/", views.SessionRegistrationLinkView.as_view(), name="session-registration-link"),
     path("roadshows/", roadshow_views.RoadshowListView.as_view(), name="roadshow-list"),
     path("roadshows/new/", roadshow_views.RoadshowCreateView.as_view(), name="roadshow-create"),
     path("roadshows/<int:pk>/edit/", roadshow_views.RoadshowUpdateView.as_view(), name="roadshow-update"),

@@ -25,6 +25,7 @@ from . import selectors
 from .forms import ScheduleFilterForm, SessionCancelForm, SessionForm, SessionTrainersForm, add_service_errors
 from .models import Roadshow, RoadshowStatus, SessionStatus, TrainingSession
 from .services import EditConflict, session_assign_trainers, session_cancel, session_create, session_update
+from .services_registration_link import session_registration_link_close, session_registration_link_replace
 
 STAFF = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR)
 CONFLICT = gettext_lazy(
@@ -193,9 +194,34 @@ class SessionDetailView(RoleRequiredMixin, SessionObjectMixin, DetailView):
             registered=session.attendances.count(),
             changes=list(session.changes.all()[:20]),
             can_manage=role_of(self.request.user) in STAFF,
+            registration_url=self.request.build_absolute_uri(
+                reverse("participants:self-register", kwargs={"token": session.registration_token})
+            ),
             editable=session.status not in (SessionStatus.COMPLETED, SessionStatus.CANCELLED),
         )
         return ctx
+
+
+class SessionRegistrationLinkView(RoleRequiredMixin, SessionObjectMixin, View):
+    """Close the session's self-registration link, or replace it with a new one (the old one stops working)."""
+
+    allowed_roles = STAFF
+
+    def post(self, request, pk):
+        session = self.get_session()
+        action = request.POST.get("action")
+        if action == "close":
+            session_registration_link_close(session=session)
+            messages.success(request, _("The registration link is closed: it now answers that it is no longer valid."))
+        elif action == "replace":
+            session_registration_link_replace(session=session)
+            messages.success(
+                request,
+                _("A new registration link is ready. The old link and printed QR codes no longer work: print the new sheet."),
+            )
+        else:
+            messages.error(request, _("Choose whether to close or replace the link."))
+        return redirect(self.get_success_url())
 
 
 class SessionCreateView(RoleRequiredMixin, FormView):

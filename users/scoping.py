@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from cities.models import City, CityTarget, Programme
 from invitations.models import Invitation
-from participants.models import Attendance, DuplicateCandidate, Participant, ParticipantImport
+from participants.models import Attendance, DuplicateCandidate, Participant, ParticipantImport, ProposedChange
 from partners.models import Partner, Trainer
 from sessions_app.models import Roadshow, TrainingSession
 
@@ -163,7 +163,18 @@ def duplicate_candidates_for(user: User) -> QuerySet[DuplicateCandidate]:
     return DuplicateCandidate.objects.all() if role_of(user) == ADMIN else DuplicateCandidate.objects.none()
 
 
+def proposed_changes_for(user: User) -> QuerySet[ProposedChange]:
+    """Changes proposed through public forms: admins, and coordinators for the people they may see (never trainers)."""
+    role = role_of(user)
+    if role == ADMIN:
+        return ProposedChange.objects.all()
+    if role == COORDINATOR:
+        return ProposedChange.objects.filter(participant__in=participants_for(user).values("pk"))
+    return ProposedChange.objects.none()
+
+
 _BY_MODEL = {
+    ProposedChange: proposed_changes_for,
     ParticipantImport: participant_imports_for,
     DuplicateCandidate: duplicate_candidates_for,
     Programme: programmes_for,

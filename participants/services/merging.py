@@ -9,7 +9,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from sessions_app.models import TrainingSession
 
-from ..models import Attendance, AttendanceStatus, DuplicateCandidate, DuplicateStatus, Participant
+from ..models import Attendance, AttendanceStatus, DuplicateCandidate, DuplicateStatus, Participant, ProposedChange
 from .checkin import progress_changed
 
 # When both records were at the same session, the attendance that says more wins.
@@ -49,6 +49,8 @@ def participant_merge(*, keep: Participant, lose: Participant, by) -> Participan
         if filled:
             keep.save(update_fields=[*filled, "updated_at"])
         Participant.objects.filter(merged_into=lose).update(merged_into=keep)
+        # What was proposed for the merged record is now proposed for the person it became.
+        ProposedChange.objects.filter(participant=lose).update(participant=keep)
         lose.merged_into = keep
         lose.save(update_fields=["merged_into", "updated_at"])
         now = timezone.now()

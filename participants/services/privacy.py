@@ -18,7 +18,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cities.timezones import to_zone_time
 
-from ..models import Attendance, DuplicateCandidate, DuplicateStatus, Participant, ParticipantImport
+from ..models import Attendance, DuplicateCandidate, DuplicateStatus, Participant, ParticipantImport, ProposedChange
 from ..phones import phone_normalise
 
 # What identifies the person: blanked on erasure (full_name gets the placeholder instead).
@@ -102,6 +102,10 @@ def participant_personal_data(*, participant: Participant) -> dict[str, Any]:
         "notifications": [
             {"channel": n.channel, "kind": n.kind, "state": n.state, "sent_at": _iso(n.sent_at)} for n in notifications
         ],
+        "proposed_changes": [
+            {"values": c.values, "status": c.status, "source": c.source, "created_at": _iso(c.created_at)}
+            for c in ProposedChange.objects.filter(participant_id__in=ids).order_by("created_at", "pk")
+        ],
     }
 
 
@@ -145,6 +149,8 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
             person.save(update_fields=[*ERASED_FIELDS, "whatsapp_opt_in", "erased_at", "updated_at"])
         ids = [p.pk for p in people]
         cancelled = participant_notifications_erase(participant_ids=ids, now=now)
+        # Proposed changes hold the values someone typed for the person: they go with the rest.
+        proposals_deleted, _by_model = ProposedChange.objects.filter(participant_id__in=ids).delete()
         # Open merge-queue entries would show an erased person next to someone else: close them.
         DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).filter(
             Q(participant_id__in=ids) | Q(existing_id__in=ids)
@@ -158,6 +164,7 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
                 "records": ids,
                 "notifications_cancelled": cancelled,
                 "import_files_scrubbed": scrubbed_imports,
+                "proposed_changes_deleted": proposals_deleted,
                 "reason": reason[:500],
             },
         )

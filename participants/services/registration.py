@@ -1,4 +1,4 @@
-"""Creating and updating participants from the walk-in, self-registration and import forms."""
+"""Creating participants from the walk-in, self-registration and import forms; a public form never updates one."""
 
 from typing import Any
 
@@ -51,25 +51,6 @@ def participant_create(
     return participant
 
 
-def participant_update_from(*, participant: Participant, data: dict[str, Any], consent_version: str = "") -> Participant:
-    """The person told us again: newer answers win, blanks do not wipe what we knew."""
-    changed = []
-    for field in PARTICIPANT_FIELDS:
-        value = data.get(field)
-        if value in (None, "") or getattr(participant, field) == value:
-            continue
-        setattr(participant, field, value)
-        changed.append(field)
-    if consent_version:
-        participant.consent_version = consent_version
-        participant.consent_at = timezone.now()
-        changed += ["consent_version", "consent_at"]
-    if changed:
-        participant.full_clean(exclude=["city", "created_by", "merged_into"])
-        participant.save(update_fields=[*changed, "updated_at"])
-    return participant
-
-
 class RegistrationClosed(Exception):
     """The session stopped taking registrations (full, over, cancelled, closed) before this one got in."""
 
@@ -81,13 +62,17 @@ class RegistrationClosed(Exception):
 def participant_register_self(*, session: TrainingSession, data: dict[str, Any], client_id, language: str = "") -> Attendance:
     """Self-registration through the session's link: registered, not checked in.
 
-    The same phone registering again updates that person rather than creating a second one;
-    concurrent submissions for one phone are serialised by an advisory lock on it. The capacity
-    check and the insert happen under a row lock on the session, so two people racing for the
-    last place cannot both get it: the loser gets RegistrationClosed("full").
-    `language` is the page's language; it becomes the person's message language if they have none.
+    A public form never changes a stored person: a known phone registers that person as stored, and
+    whatever was typed differently is kept as a proposed change for staff to accept or reject. The
+    caller answers the same way whether the phone was known or not. Concurrent submissions for one
+    phone are serialised by an advisory lock on it. The capacity check and the insert happen under a
+    row lock on the session, so two people racing for the last place cannot both get it: the loser
+    gets RegistrationClosed("full").
+    `language` is the page's language; it becomes a new person's message language.
     """
     from notifications.services.preferences import contact_language_set
+
+    from .proposals import proposed_change_record
 
     with transaction.atomic():
         locked = TrainingSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
@@ -103,15 +88,13 @@ def participant_register_self(*, session: TrainingSession, data: dict[str, Any],
         if participant:
             already = Attendance.objects.filter(participant=participant, session=locked).first()
             if already:  # registering again is not a new place taken
-                participant_update_from(participant=participant, data=data, consent_version=CURRENT_CONSENT_VERSION)
-                if language:
-                    contact_language_set(participant=participant, language=language)
+                proposed_change_record(participant=participant, session=locked, data=data)
                 return already
         state = registration_state(session=locked)
         if not state.open:
             raise RegistrationClosed(state.reason)
         if participant:
-            participant_update_from(participant=participant, data=data, consent_version=CURRENT_CONSENT_VERSION)
+            proposed_change_record(participant=participant, session=locked, data=data)
         else:
             participant = participant_create(data=data, session=locked)
             # They could not be shown likely matches (other people's data): an admin reviews them instead.
@@ -122,8 +105,8 @@ def participant_register_self(*, session: TrainingSession, data: dict[str, Any],
                 business_name=participant.business_name or participant.agency,
             )
             duplicate_candidates_record(participant=participant, matches=matches)
-        if language:
-            contact_language_set(participant=participant, language=language)
+            if language:
+                contact_language_set(participant=participant, language=language)
         attendance, _ = Attendance.objects.get_or_create(
             participant=participant,
             session=locked,

@@ -17,10 +17,11 @@ from users.scoping import (
     may_handle_data_requests,
     participant_imports_for,
     participants_for,
+    proposed_changes_for,
 )
 
 from ..forms import ErasureForm, ImportUploadForm
-from ..models import DuplicateStatus, ImportStatus, Participant, ParticipantImport
+from ..models import DuplicateStatus, ImportStatus, Participant, ParticipantImport, ProposalStatus
 from ..phones import phone_display, phone_search_digits
 from ..services.exports import export_csv_stream, export_xlsx_bytes
 from ..services.imports import import_apply, import_create, import_progress
@@ -70,6 +71,9 @@ class ParticipantDetailView(PersonalDataMixin, DetailView):
             .order_by("-session__starts_at")
         )
         ctx["may_handle_data_requests"] = may_handle_data_requests(self.request.user)
+        ctx["pending_proposals"] = (
+            proposed_changes_for(self.request.user).filter(participant=self.object, status=ProposalStatus.PENDING).count()
+        )
         ctx["may_edit"] = not self.object.erased_at and not self.object.merged_into_id and self.request.user.role in RUNS_SESSIONS
         return ctx
 

@@ -83,6 +83,9 @@ TABLE: dict[str, Row] = {
     "sessions_app:session-update": Row(allow="admin coord_a", kwargs=obj("session")),
     "sessions_app:session-cancel": Row(allow="admin coord_a", kwargs=obj("session"), methods=("GET", "POST")),
     "sessions_app:session-trainers": Row(allow="admin coord_a", kwargs=obj("session"), methods=("GET", "POST")),
+    "sessions_app:session-registration-link": Row(
+        allow="admin coord_a", kwargs=obj("session"), methods=("POST",), data=lambda w: {"action": "close"}
+    ),
     "sessions_app:roadshow-list": Row(allow="admin coord_a coord_b"),
     "sessions_app:roadshow-create": Row(allow="admin coord_a coord_b"),
     "sessions_app:roadshow-update": Row(allow="admin coord_a", kwargs=obj("roadshow")),
@@ -120,6 +123,10 @@ TABLE: dict[str, Row] = {
     "participants:edit": Row(allow="admin coord_a trainer_a", kwargs=obj("participant"), methods=("GET", "POST")),
     "participants:erase": Row(allow="admin", kwargs=obj("participant"), methods=("GET", "POST")),
     "participants:duplicates": Row(allow="admin"),
+    "participants:proposed-changes": Row(allow="admin coord_a coord_b"),
+    "participants:proposed-change-decide": Row(
+        allow="admin coord_a", kwargs=obj("proposal"), methods=("POST",), data=lambda w: {"action": "reject"}
+    ),
     "participants:duplicate-resolve": Row(
         allow="admin", kwargs=obj("duplicate"), methods=("POST",), data=lambda w: {"action": "dismiss"}
     ),

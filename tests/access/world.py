@@ -15,7 +15,7 @@ from django.utils import timezone
 from invitations.models import Invitation
 from monitoring.models import ApiToken
 from notifications.services.messages import opt_out_token, participant_key
-from participants.models import AttendanceStatus, DuplicateCandidate, ParticipantImport
+from participants.models import AttendanceStatus, DuplicateCandidate, ParticipantImport, ProposedChange
 from tests.factories import (
     AttendanceFactory,
     CityFactory,
@@ -89,6 +89,9 @@ def build_world(make_user) -> World:
     )
     twin = ParticipantFactory(full_name="Zubaidah Quenbi", phone="+6281299001199", city=city, created_by=world.users["coord_a"])
     a["duplicate"] = DuplicateCandidate.objects.create(participant=twin, existing=a["participant"], reason="name", score=90)
+    a["proposal"] = ProposedChange.objects.create(
+        participant=a["participant"], session=a["session"], values={"full_name": "Zubaidah Q. Baru"}
+    )
     a["import"] = ParticipantImport.objects.create(created_by=world.users["coord_a"], file_name="daftar.csv")
     Invitation.objects.create(
         email="invitee@example.org",

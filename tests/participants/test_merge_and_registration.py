@@ -4,7 +4,14 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from participants.models import Attendance, AttendanceStatus, DuplicateCandidate, DuplicateStatus, Participant
+from participants.models import (
+    Attendance,
+    AttendanceStatus,
+    DuplicateCandidate,
+    DuplicateStatus,
+    Participant,
+    ProposedChange,
+)
 from participants.services.merging import participant_merge
 from participants.services.registration import participant_register_self
 from progress.models import ProgressSnapshot
@@ -61,7 +68,7 @@ def _session(**kw):
     return TrainingSessionFactory(starts_at=now + dt.timedelta(days=1), ends_at=now + dt.timedelta(days=1, hours=3), **kw)
 
 
-def test_same_phone_registering_twice_updates_rather_than_duplicates():
+def test_same_phone_registering_twice_neither_duplicates_nor_overwrites():
     session = _session()
     data = {"full_name": "Dewi", "phone": "+628114455667", "gender": "female", "business_name": "Dapur Dewi"}
 
@@ -69,7 +76,8 @@ def test_same_phone_registering_twice_updates_rather_than_duplicates():
     participant_register_self(session=session, data={**data, "business_name": "Dapur Dewi Jaya"}, client_id=uuid.uuid4())
 
     person = Participant.objects.get()
-    assert person.business_name == "Dapur Dewi Jaya" and person.consent_version
+    assert person.business_name == "Dapur Dewi" and person.consent_version
+    assert ProposedChange.objects.get(participant=person).values == {"business_name": "Dapur Dewi Jaya"}
     assert Attendance.objects.get().status == AttendanceStatus.REGISTERED
 
 
@@ -130,7 +138,7 @@ def test_someone_already_registered_registering_again_on_a_full_session_is_not_t
 
     again = participant_register_self(session=session, data={**data, "business_name": "Dapur Dewi Jaya"}, client_id=uuid.uuid4())
 
-    assert again.pk == first.pk and Participant.objects.get().business_name == "Dapur Dewi Jaya"
+    assert again.pk == first.pk and Participant.objects.get().business_name == "Dapur Dewi"
 
 
 def test_a_full_session_refuses_a_newcomer_through_the_service_and_writes_nothing():

@@ -125,6 +125,13 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "users.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 ACCOUNT_SESSION_REMEMBER = None
+# Public forms (self-registration link, message opt-out): POSTs per (count, seconds), counted in the cache.
+# A room of people on one venue Wi-Fi shares an address, and a session's QR code is scanned by the whole
+# room at once: generous enough for that, tight enough to stop a script.
+PUBLIC_FORM_RATE_LIMITS = {
+    "address": (env.int("PUBLIC_FORM_LIMIT_PER_ADDRESS", default=40), 600),
+    "link": (env.int("PUBLIC_FORM_LIMIT_PER_LINK", default=300), 600),
+}
 ACCOUNT_LOGOUT_ON_GET = False
 
 # --- I18N ---------------------------------------------------------------------
