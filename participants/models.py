@@ -231,6 +231,7 @@ class ParticipantImport(models.Model):
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     created_count = models.PositiveIntegerField(_("participants created"), default=0)
     matched_count = models.PositiveIntegerField(_("matched to existing participants"), default=0)
+    flagged_count = models.PositiveIntegerField(_("new, matching a person of another partner (for review)"), default=0)
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
     failure = models.TextField(_("why it failed"), blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)

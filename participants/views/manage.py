@@ -214,6 +214,7 @@ class ParticipantImportDetailView(ImportScopedMixin, View):
             ctx["preview_rows"] = job.preview[:500]
             ctx["counts"] = {a: sum(1 for p in job.preview if p["action"] == a) for a in ("create", "match", "error")}
             ctx["counts"]["duplicate"] = sum(1 for p in job.preview if p.get("possible_duplicate_of"))
+            ctx["counts"]["outside_scope"] = sum(1 for p in job.preview if p.get("outside_scope"))
         return render(request, "participants/import_detail.html", ctx)
 
 
