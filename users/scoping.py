@@ -5,7 +5,7 @@ partner is enforced once rather than remembered view by view. Anything not
 explicitly allowed is empty.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 
 from cities.models import City, CityTarget, Programme
 from invitations.models import Invitation
@@ -149,6 +149,17 @@ def participants_for(user: User) -> QuerySet[Participant]:
         in_my_sessions = Attendance.objects.filter(session__in=session_ids).values("participant_id")
         return Participant.objects.filter(Q(pk__in=in_my_sessions, home_partner_id=user.partner_id) | Q(created_by=user))
     return Participant.objects.none()
+
+
+def attendance_participant_visible(user: User):
+    """An annotation for attendance rows: may the user see more of this row's person than the name?
+
+    False for a guest of another partner on one's roster: the row is theirs to see, the person's
+    contact details are not.
+    """
+    if sees_every_participant(user):
+        return Value(True, output_field=BooleanField())
+    return Exists(participants_for(user).filter(pk=OuterRef("participant_id")))
 
 
 def invitations_for(user: User) -> QuerySet[Invitation]:

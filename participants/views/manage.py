@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from users.models import Role
 from users.scoping import (
+    attendance_participant_visible,
     attendances_for,
     duplicate_candidates_for,
     may_handle_data_requests,
@@ -248,7 +249,7 @@ class ExportView(PersonalDataMixin, View):
         if what == "participants":
             qs = participants_for(request.user)
         elif what == "attendance":
-            qs = attendances_for(request.user)
+            qs = attendances_for(request.user).annotate(participant_visible=attendance_participant_visible(request.user))
         else:
             raise Http404
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
