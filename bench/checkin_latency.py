@@ -102,6 +102,7 @@ def seed(*, roster: int, others: int):
                     phone=f"+62812{existing + i:08d}",
                     gender="female",
                     city=city,
+                    home_partner=partner,
                     business_name=f"Usaha {i}",
                 )
                 for i in range(need)

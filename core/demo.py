@@ -255,16 +255,22 @@ class DemoBuilder:
             chosen_cities = rng.choices(city_ids, weights=weights, k=size)
             for offset in range(size):
                 people.append(self._participant(batch_start + offset, chosen_cities[offset]))
-            people = Participant.objects.bulk_create(people, batch_size=BATCH)
-            attendances = []
+            chosen_sessions = []
             for person in people:
                 audience = Audience.PEMDA if person.kind == ParticipantKind.PEMDA else Audience.UMKM
                 pool = by_city.get((person.city_id, audience)) or by_city[(person.city_id, Audience.UMKM)]
                 picks = {rng.randrange(len(pool))}
                 if rng.random() < 0.25:
                     picks.add(rng.randrange(len(pool)))
-                for pick in picks:
-                    attendances.append(self._attendance(person, pool[pick]))
+                sessions = [pool[pick] for pick in picks]
+                # the person belongs to the partner that met them first
+                person.home_partner_id = min(sessions, key=lambda s: s.starts_at).partner_id
+                chosen_sessions.append(sessions)
+            people = Participant.objects.bulk_create(people, batch_size=BATCH)
+            attendances = []
+            for person, sessions in zip(people, chosen_sessions, strict=True):
+                for session in sessions:
+                    attendances.append(self._attendance(person, session))
             Attendance.objects.bulk_create(attendances, batch_size=BATCH)
             n_participants += len(people)
             n_attendances += len(attendances)
@@ -314,11 +320,15 @@ class DemoBuilder:
             participant=person,
             session=session,
             status=status,
-            source=self.rng.choice(RegistrationSource.values),
+            source=self.rng.choice(DEMO_SOURCES),
             checked_in_at=session.starts_at + dt.timedelta(minutes=self.rng.randrange(0, 45))
             if status == AttendanceStatus.ATTENDED
             else None,
         )
+
+
+# A check-in from another partner's record (MATCHED) is a deliberate act, never seeded at random.
+DEMO_SOURCES = (RegistrationSource.TRAINER, RegistrationSource.WALK_IN, RegistrationSource.SELF, RegistrationSource.IMPORT)
 
 
 def demo_seed(*, programme: Programme, participants: int, seed: int, password: str, today: dt.date | None = None) -> DemoResult:

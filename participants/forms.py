@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .consent import CURRENT_CONSENT_VERSION, consent_text
-from .models import BusinessScale, Gender, Participant, Sector, SocialMediaUse
+from .models import BusinessScale, Gender, MatchReason, Participant, Sector, SocialMediaUse
 from .phones import phone_display, phone_normalise
 
 
@@ -85,6 +85,10 @@ class ParticipantForm(forms.ModelForm):
 class CheckInForm(forms.Form):
     participant = forms.IntegerField(widget=forms.HiddenInput)
     client_id = forms.UUIDField(widget=forms.HiddenInput)
+    # required (by the view) only for a person registered by another partner, offered as a match
+    match_reason = forms.ChoiceField(
+        label=_("Why are you checking in this person?"), choices=MatchReason.choices, required=False, widget=forms.RadioSelect
+    )
 
 
 class ImportUploadForm(forms.Form):

@@ -76,6 +76,16 @@ class Participant(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The partner that registered the person first. Partner staff see their own partner's people;
+    # attending another partner's session opens only that attendance (users/scoping.py).
+    home_partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("registered first by partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -106,6 +116,14 @@ class RegistrationSource(models.TextChoices):
     WALK_IN = "walk_in", _("Walk-in")
     SELF = "self", _("Self-registration")
     IMPORT = "import", _("Imported list")
+    MATCHED = "matched", _("Checked in from another partner's record")
+
+
+class MatchReason(models.TextChoices):
+    """Why a person registered by another partner is checked in here: the stated reason the audit log keeps."""
+
+    PRESENT = "present", _("The person is here in front of me")
+    LISTED = "listed", _("The person is on my list for this session")
 
 
 class Attendance(models.Model):
@@ -213,6 +231,7 @@ class ParticipantImport(models.Model):
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     created_count = models.PositiveIntegerField(_("participants created"), default=0)
     matched_count = models.PositiveIntegerField(_("matched to existing participants"), default=0)
+    flagged_count = models.PositiveIntegerField(_("new, matching a person of another partner (for review)"), default=0)
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
     failure = models.TextField(_("why it failed"), blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)

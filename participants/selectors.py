@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from sessions_app.models import SessionStatus, TrainingSession
 from users.scoping import participants_for, proposed_changes_for, sessions_for
 
 from .models import Attendance, AttendanceStatus, Participant, ProposalStatus, ProposedChange
-from .phones import phone_search_digits
+from .phones import phone_masked, phone_search_digits
 
 SEARCH_LIMIT = 15
 
@@ -149,3 +149,74 @@ def proposed_change_fields(*, proposal: ProposedChange) -> list[ProposedField]:
             )
         )
     return rows
+
+
+def name_masked(full_name: str) -> str:
+    """ "Siti Wahyuni" -> "S*** W.": enough for the person in front of you to confirm, not enough to learn a name."""
+    parts = (full_name or "").split()
+    if not parts:
+        return "***"
+    first = parts[0][0].upper() + "***"
+    return f"{first} {parts[-1][0].upper()}." if len(parts) > 1 else first
+
+
+@dataclass(frozen=True)
+class MatchOffer:
+    """A likely existing record offered on the walk-in form, as much of it as the user may see."""
+
+    participant_id: int
+    reason: str  # "phone", "nib" or "name"
+    score: int
+    masked: bool  # outside the user's scope: only `hint` is shown
+    other_partner: bool  # registered by another partner: checking them in needs a stated reason
+    hint: str  # "S*** W., Makassar" (masked name and city; the year is shown beside it)
+    first_trained_year: int | None
+    full_name: str = ""
+    business: str = ""
+    masked_phone: str = ""
+    city: str = ""
+
+
+def match_offers_for(*, user, session: TrainingSession, matches) -> list[MatchOffer]:
+    """THE rule for showing matches: full details for people in the user's scope, masked hints otherwise.
+
+    Matching looks across the whole programme so that a returning person is recognised; outside
+    users/scoping.py's participants_for(user) the offer carries only the masked name, the city and
+    the year of first training, never the name, phone or business. Two queries for any number of matches.
+    """
+    ids = [m.participant.pk for m in matches]
+    if not ids:
+        return []
+    visible = set(participants_for(user).filter(pk__in=ids).values_list("pk", flat=True))
+    first_attended = dict(
+        Attendance.objects.filter(participant_id__in=ids, status=AttendanceStatus.ATTENDED)
+        .values("participant_id")
+        .annotate(first=Min("session__starts_at"))
+        .values_list("participant_id", "first")
+    )
+    offers = []
+    for m in matches:
+        p = m.participant
+        first = first_attended.get(p.pk)
+        common = {
+            "participant_id": p.pk,
+            "reason": m.reason,
+            "score": m.score,
+            "other_partner": p.home_partner_id != session.partner_id,
+            "hint": f"{name_masked(p.full_name)}, {p.city.name}",
+            "first_trained_year": to_city_time(first, p.city).year if first else None,
+        }
+        if p.pk in visible:
+            offers.append(
+                MatchOffer(
+                    **common,
+                    masked=False,
+                    full_name=p.full_name,
+                    business=p.business_name or p.agency,
+                    masked_phone=phone_masked(p.phone),
+                    city=p.city.name,
+                )
+            )
+        else:
+            offers.append(MatchOffer(**common, masked=True))
+    return offers

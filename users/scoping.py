@@ -5,7 +5,7 @@ partner is enforced once rather than remembered view by view. Anything not
 explicitly allowed is empty.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 
 from cities.models import City, CityTarget, Programme
 from invitations.models import Invitation
@@ -128,15 +128,38 @@ def attendances_for(user: User) -> QuerySet[Attendance]:
 
 
 def participants_for(user: User) -> QuerySet[Participant]:
+    """People whose records the user may open: never widened by someone attending one's session.
+
+    A person belongs to the partner that registered them first (Participant.home_partner).
+    Coordinators see their partner's people; trainers those of their partner who are in their own
+    sessions. Checking in someone of another partner puts them on that session's roster
+    (attendances_for) but opens nothing else about them. Anyone sees the records they created.
+    """
     role = role_of(user)
     if not may_see_personal_data(user):
         return Participant.objects.none()
     if role in (ADMIN, POLICY):
         return Participant.objects.all()
-    session_ids = sessions_for(user).values("pk")
-    return Participant.objects.filter(
-        pk__in=Attendance.objects.filter(session__in=session_ids).values("participant_id")
-    ) | Participant.objects.filter(created_by=user)
+    if not user.partner_id:  # never let "no partner" match the people without one
+        return Participant.objects.filter(created_by=user)
+    if role == COORDINATOR:
+        return Participant.objects.filter(Q(home_partner_id=user.partner_id) | Q(created_by=user))
+    if role == TRAINER:
+        session_ids = sessions_for(user).values("pk")
+        in_my_sessions = Attendance.objects.filter(session__in=session_ids).values("participant_id")
+        return Participant.objects.filter(Q(pk__in=in_my_sessions, home_partner_id=user.partner_id) | Q(created_by=user))
+    return Participant.objects.none()
+
+
+def attendance_participant_visible(user: User):
+    """An annotation for attendance rows: may the user see more of this row's person than the name?
+
+    False for a guest of another partner on one's roster: the row is theirs to see, the person's
+    contact details are not.
+    """
+    if sees_every_participant(user):
+        return Value(True, output_field=BooleanField())
+    return Exists(participants_for(user).filter(pk=OuterRef("participant_id")))
 
 
 def invitations_for(user: User) -> QuerySet[Invitation]:

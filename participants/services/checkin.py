@@ -21,7 +21,7 @@ from audit.services import audit_record
 from progress.services import progress_refresh_soon
 from sessions_app.models import TrainingSession
 
-from ..models import Attendance, AttendanceStatus, Participant, RegistrationSource
+from ..models import Attendance, AttendanceStatus, MatchReason, Participant, RegistrationSource
 from .locks import advisory_lock
 from .matching import Match, duplicate_candidates_record
 from .registration import participant_create
@@ -61,7 +61,13 @@ RETURNING id, {created}
 
 
 def attendance_check_in(
-    *, session: TrainingSession, participant: Participant, by, client_id: uuid.UUID, device: str = ""
+    *,
+    session: TrainingSession,
+    participant: Participant,
+    by,
+    client_id: uuid.UUID,
+    device: str = "",
+    source: str = RegistrationSource.TRAINER,
 ) -> CheckInResult:
     """Mark the participant as attended at the session. Idempotent by client_id and by (participant, session).
 
@@ -71,7 +77,7 @@ def attendance_check_in(
     # No separate look-up by client_id: a replay meets its own row in the upsert and changes nothing.
     now = timezone.now()
     created_expr = "(xmax = 0)" if connection.vendor == "postgresql" else "NULL"
-    params = [participant.pk, session.pk, RegistrationSource.TRAINER, now, now, getattr(by, "pk", None), device[:200], client_id]
+    params = [participant.pk, session.pk, source, now, now, getattr(by, "pk", None), device[:200], client_id]
     if connection.vendor != "postgresql":
         params[-1] = client_id.hex
     try:
@@ -98,6 +104,43 @@ def attendance_check_in(
         device=device[:200],
     )
     return CheckInResult(attendance, created=bool(row[1]), checked_in_now=True)
+
+
+def attendance_check_in_matched(
+    *,
+    session: TrainingSession,
+    participant: Participant,
+    by,
+    client_id: uuid.UUID,
+    reason: str,
+    device: str = "",
+) -> CheckInResult:
+    """Check in, at the user's own session, a person registered by another partner, with the stated reason.
+
+    Audited (CROSS_PARTNER_MATCH: the reason and the session, no personal values). A new
+    attendance is marked MATCHED: it puts the person on this session's roster and opens nothing
+    else, and undoing the check-in removes it again. A person already on the roster (registered
+    through the session's link, say) keeps their registration.
+    """
+    if reason not in MatchReason.values:
+        raise ValidationError(_("Choose why you are checking in this person: they are here, or they are on your list."))
+    with transaction.atomic():
+        result = attendance_check_in(
+            session=session,
+            participant=participant,
+            by=by,
+            client_id=client_id,
+            device=device,
+            source=RegistrationSource.MATCHED,
+        )
+        if result.checked_in_now:
+            audit_record(
+                actor=by,
+                action=AuditAction.CROSS_PARTNER_MATCH,
+                obj=result.attendance,
+                changes={"reason": reason, "session_id": session.pk, "participant_id": participant.pk},
+            )
+    return result
 
 
 def participant_walk_in(
@@ -159,6 +202,8 @@ def attendance_close(*, session: TrainingSession, by) -> int:
 def attendance_undo_check_in(*, session: TrainingSession, participant: Participant, by) -> bool:
     """Turn a mistaken check-in back into a registration, while attendance is still open.
 
+    A check-in of another partner's person from a match (MATCHED) is removed with its row, so the
+    person leaves the roster and the access it gave ends.
     Returns True if this call undid it, False if there was nothing to undo (a repeat). Holds the
     session row lock, so it cannot interleave with closing attendance.
     """
@@ -174,6 +219,17 @@ def attendance_undo_check_in(*, session: TrainingSession, participant: Participa
         if attendance is None:
             return False
         was = {"checked_in_at": attendance.checked_in_at.isoformat(), "checked_in_by": attendance.checked_in_by_id}
+        if attendance.source == RegistrationSource.MATCHED:
+            # The check-in was the only thing that put this person of another partner here: take it back whole.
+            audit_record(
+                actor=by,
+                action=AuditAction.CHECK_IN_UNDONE,
+                obj=attendance,
+                changes={"status": ["attended", "removed"], "session_id": locked.pk, **was},
+            )
+            attendance.delete()
+            _after_commit_progress_changed(locked)
+            return True
         attendance.status = AttendanceStatus.REGISTERED
         attendance.checked_in_at = None
         attendance.checked_in_by = None

@@ -89,7 +89,7 @@ def _attendance_rows(qs: QuerySet[Attendance]) -> tuple[list[str], Iterator[list
                 f"{_local(a.session.starts_at, tz)} {zone}",
                 a.participant_id,
                 a.participant.full_name,
-                a.participant.phone,
+                a.participant.phone if getattr(a, "participant_visible", True) else "",  # a guest of another partner
                 a.get_status_display(),
                 a.get_source_display(),
                 f"{_local(a.checked_in_at, tz)} {zone}" if a.checked_in_at else "",

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from sessions_app.models import TrainingSession
 from users.scoping import participants_for, sessions_for
 
@@ -207,6 +209,22 @@ def _possible_duplicates(checked: list[dict[str, Any]], known_phones) -> dict[in
     return {index: matches for index, matches in zip(indexes, found, strict=True) if matches}
 
 
+def _phones_outside_scope(existing: dict[str, int], user) -> set[str]:
+    """The phones in `existing` that belong to people the user may not see (users/scoping.py decides).
+
+    An import never attaches a row to such a person: the row makes a new record that goes to the
+    merge queue, so that uploading a phone number can neither reveal nor claim someone.
+    """
+    if user is None or not existing:
+        return set()
+    visible = set(participants_for(user).filter(pk__in=existing.values()).values_list("pk", flat=True))
+    return {phone for phone, pk in existing.items() if pk not in visible}
+
+
+def _outside_scope_reason() -> str:
+    return _("matches a person registered by another partner; an admin will review")
+
+
 def _duplicate_reason(match: Match, visible: set[int]) -> str:
     who = match.participant.full_name if match.participant.pk in visible else _("a participant you cannot see")
     why = _("same NIB") if match.reason == "nib" else _("similar name and business")
@@ -220,6 +238,7 @@ def import_preview_build(*, rows: list[dict[str, str]], sessions: dict[str, Trai
     """Each row's fate. Existing people's names are shown only to someone who may see those records."""
     checked = [_row_check(row, sessions) for row in rows]
     existing = _existing_by_phone({c["data"]["phone"] for c in checked if c["data"]["phone"]})
+    outside = _phones_outside_scope(existing, user)
     duplicates = _possible_duplicates(checked, existing)
     ids = {m.participant.pk for matches in duplicates.values() for m in matches}
     visible = set(participants_for(user).filter(pk__in=ids).values_list("pk", flat=True)) if user and ids else set()
@@ -233,7 +252,11 @@ def import_preview_build(*, rows: list[dict[str, str]], sessions: dict[str, Trai
         }
         if c["errors"]:
             entry.update(action="error", reason="; ".join(c["errors"]))
-        elif c["data"]["phone"] in existing:
+        elif c["data"]["phone"] in outside and c["data"]["phone"] not in seen_in_file:
+            # nothing about that person goes into the preview, not even their id
+            seen_in_file[c["data"]["phone"]] = number
+            entry.update(action="create", outside_scope=True, reason=_outside_scope_reason())
+        elif c["data"]["phone"] in existing and c["data"]["phone"] not in outside:
             entry.update(
                 action="match", reason=_("same phone as an existing participant"), participant_id=existing[c["data"]["phone"]]
             )
@@ -294,6 +317,8 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
             with contextlib.suppress(ValidationError):
                 phones.add(phone_normalise(row.get("phone", "")))
         known = _existing_by_phone(phones - {""})  # one query instead of one per row
+        outside = _phones_outside_scope(known, job.created_by)
+        flagged = 0
         checked = [_row_check(row, sessions) for row in job.rows]
         duplicates = _possible_duplicates(checked, known)  # today's data, two queries for all rows
         touched: set[TrainingSession] = set()
@@ -304,7 +329,7 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
                 participant = by_phone.get(c["data"]["phone"])
                 if participant is None:
                     known_pk = known.get(c["data"]["phone"])
-                    participant = Participant(pk=known_pk) if known_pk else None
+                    participant = Participant(pk=known_pk) if known_pk and c["data"]["phone"] not in outside else None
                     if participant is None:
                         try:
                             participant = participant_create(
@@ -313,8 +338,14 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
                         except ValidationError:
                             errors += 1
                             continue
-                        # looks like someone we know, but not by phone: recorded for an admin to merge or dismiss
-                        duplicate_candidates_record(participant=participant, matches=duplicates.get(index - 1, []))
+                        if known_pk:
+                            # the phone of a person of another partner: never attached, an admin decides
+                            likely = [Match(Participant(pk=known_pk), "phone", 100)]
+                            flagged += 1
+                        else:
+                            # looks like someone we know, but not by phone: recorded for an admin to merge or dismiss
+                            likely = duplicates.get(index - 1, [])
+                        duplicate_candidates_record(participant=participant, matches=likely)
                         created += 1
                     else:
                         matched += 1
@@ -327,8 +358,15 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
                 cache.set(key, index, timeout=3600)
         job.status = ImportStatus.DONE
         job.created_count, job.matched_count, job.error_count = created, matched, errors
+        job.flagged_count = flagged
         job.finished_at = timezone.now()
-        job.save(update_fields=["status", "created_count", "matched_count", "error_count", "finished_at"])
+        job.save(update_fields=["status", "created_count", "matched_count", "flagged_count", "error_count", "finished_at"])
+        audit_record(
+            actor=job.created_by,
+            action=AuditAction.BULK_IMPORTED,
+            obj=job,
+            changes={"rows": job.total_rows, "created": created, "matched": matched, "flagged": flagged, "errors": errors},
+        )
         for session in touched:
             transaction.on_commit(lambda s=session: progress_changed(city_id=s.city_id, programme_id=s.programme_id))
     cache.set(key, job.total_rows, timeout=3600)

@@ -36,11 +36,15 @@ def _kind_for(session: TrainingSession) -> str:
 def participant_create(
     *, data: dict[str, Any], session: TrainingSession, by=None, consent_version: str = CURRENT_CONSENT_VERSION
 ) -> Participant:
-    """A new participant in the session's city, with the consent version they agreed to."""
+    """A new participant in the session's city, with the consent version they agreed to.
+
+    The session's partner registered them first, so the person belongs to that partner (home_partner).
+    """
     values = {f: data[f] for f in PARTICIPANT_FIELDS if f in data and data[f] is not None}
     participant = Participant(
         **values,
         city_id=session.city_id,
+        home_partner_id=session.partner_id,
         kind=_kind_for(session),
         consent_at=timezone.now() if consent_version else None,
         consent_version=consent_version,

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from users.models import Role
 from users.scoping import (
+    attendance_participant_visible,
     attendances_for,
     duplicate_candidates_for,
     may_handle_data_requests,
@@ -218,6 +219,7 @@ class ParticipantImportDetailView(ImportScopedMixin, View):
             ctx["preview_rows"] = job.preview[:500]
             ctx["counts"] = {a: sum(1 for p in job.preview if p["action"] == a) for a in ("create", "match", "error")}
             ctx["counts"]["duplicate"] = sum(1 for p in job.preview if p.get("possible_duplicate_of"))
+            ctx["counts"]["outside_scope"] = sum(1 for p in job.preview if p.get("outside_scope"))
         return render(request, "participants/import_detail.html", ctx)
 
 
@@ -251,7 +253,7 @@ class ExportView(PersonalDataMixin, View):
         if what == "participants":
             qs = participants_for(request.user)
         elif what == "attendance":
-            qs = attendances_for(request.user)
+            qs = attendances_for(request.user).annotate(participant_visible=attendance_participant_visible(request.user))
         else:
             raise Http404
         stamp = timezone.now().strftime("%Y%m%d-%H%M")

@@ -15,13 +15,26 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from sessions_app.models import Audience, TrainingSession
-from users.scoping import participants_for, sessions_for
+from users.scoping import participants_for, sees_every_participant, sessions_for
 
 from ..forms import CheckInForm, ParticipantForm
-from ..models import Attendance, AttendanceStatus, Participant
-from ..phones import phone_display, phone_masked, phone_normalise
-from ..selectors import participant_search, session_counts, session_local, session_roster, trainer_sessions_upcoming
-from ..services.checkin import attendance_check_in, attendance_close, attendance_undo_check_in, participant_walk_in
+from ..models import Attendance, AttendanceStatus, MatchReason, Participant
+from ..phones import phone_display, phone_normalise
+from ..selectors import (
+    match_offers_for,
+    participant_search,
+    session_counts,
+    session_local,
+    session_roster,
+    trainer_sessions_upcoming,
+)
+from ..services.checkin import (
+    attendance_check_in,
+    attendance_check_in_matched,
+    attendance_close,
+    attendance_undo_check_in,
+    participant_walk_in,
+)
 from ..services.matching import participant_find_matches
 from .common import RUNS_SESSIONS, PersonalDataMixin, device_of
 
@@ -57,18 +70,29 @@ class TrainingSessionCheckInView(SessionScopedMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         session = self.get_session()
         query = self.request.GET.get("q", "")
+        roster = list(session_roster(session=session))
+        guests = _guests_among(self.request.user, [a.participant_id for a in roster])
         ctx.update(
             session=session,
             counts=session_counts(session=session),
-            roster=[_row(a.participant, a.status) for a in session_roster(session=session)],
+            roster=[_row(a.participant, a.status, guest=a.participant_id in guests) for a in roster],
             query=query,
             results=[_row(p, p.session_status) for p in participant_search(user=self.request.user, session=session, query=query)],
         )
         return ctx
 
 
-def _row(participant: Participant, status: str) -> dict:
-    return {"participant": participant, "status": status, "client_id": uuid.uuid4(), "phone": phone_display(participant.phone)}
+def _row(participant: Participant, status: str, guest: bool = False) -> dict:
+    """A roster line. A guest (someone of another partner checked in here) shows the name only: no phone, no link."""
+    phone = "" if guest else phone_display(participant.phone)
+    return {"participant": participant, "status": status, "client_id": uuid.uuid4(), "phone": phone, "guest": guest}
+
+
+def _guests_among(user, participant_ids: list[int]) -> set[int]:
+    """The people on a roster whose records the user may not open (users/scoping.py decides)."""
+    if not participant_ids or sees_every_participant(user):
+        return set()
+    return set(participant_ids) - set(participants_for(user).filter(pk__in=participant_ids).values_list("pk", flat=True))
 
 
 class ParticipantSearchView(SessionScopedMixin, View):
@@ -89,34 +113,56 @@ class AttendanceCheckInView(SessionScopedMixin, View):
         form = CheckInForm(request.POST)
         if not form.is_valid():
             return self._reply(request, session, None, _("That check-in could not be read. Search for the person again."))
-        participant = self._participant(session, form.cleaned_data["participant"])
+        participant, guest = self._participant(session, form.cleaned_data["participant"])
         if participant is None:
             return self._reply(request, session, None, _("That person is not in your sessions or this city."), status=404)
-        result = attendance_check_in(
-            session=session,
-            participant=participant,
-            by=request.user,
-            client_id=form.cleaned_data["client_id"],
-            device=device_of(request),
-        )
+        common = {
+            "session": session,
+            "participant": participant,
+            "by": request.user,
+            "client_id": form.cleaned_data["client_id"],
+            "device": device_of(request),
+        }
+        if guest:
+            try:
+                result = attendance_check_in_matched(**common, reason=form.cleaned_data["match_reason"])
+            except ValidationError as exc:
+                return self._reply(request, session, None, " ".join(exc.messages), status=400)
+        else:
+            result = attendance_check_in(**common)
         note = _("%(name)s is checked in.") % {"name": participant.full_name}
         if not result.checked_in_now:
             note = _("%(name)s was already checked in.") % {"name": participant.full_name}
-        return self._reply(request, session, result.attendance, note)
+        return self._reply(request, session, result.attendance, note, guest=guest)
 
-    def _participant(self, session, pk):
-        # Someone the user may see, or a likely match the server itself offered for this session
-        # (signed), e.g. a person trained by another partner before. Guessing ids gains nothing.
-        allowed = Q(pk__in=participants_for(self.request.user).filter(pk=pk).values("pk"))
-        if match_token_valid(self.request.POST.get("match_token", ""), participant_id=pk, session_id=session.pk):
-            allowed = Q(pk=pk)
-        return Participant.objects.filter(allowed, pk=pk, merged_into__isnull=True, erased_at__isnull=True).first()
+    def _participant(self, session, pk) -> tuple[Participant | None, bool]:
+        """The person to check in, and whether they are a guest: of another partner, reached only through a match.
 
-    def _reply(self, request, session, attendance, note, status=200):
+        Allowed: someone the user may see, someone already on this session's list, or a likely
+        match the server itself offered to this user for this session (signed). A match registered
+        by another partner is a guest: checking them in needs a stated reason and opens only this
+        attendance. Guessing ids gains nothing.
+        """
+        active = Participant.objects.filter(pk=pk, merged_into__isnull=True, erased_at__isnull=True)
+        user = self.request.user
+        in_scope = Q(pk__in=participants_for(user).filter(pk=pk).values("pk"))
+        on_list = Q(pk__in=Attendance.objects.filter(session=session, participant_id=pk).values("participant_id"))
+        participant = active.filter(in_scope | on_list).first()
+        if participant is not None:
+            return participant, False
+        token = self.request.POST.get("match_token", "")
+        if not match_token_valid(token, participant_id=pk, session_id=session.pk, user_id=user.pk):
+            return None, False
+        participant = active.first()
+        if participant is None:
+            return None, False
+        return participant, participant.home_partner_id != session.partner_id
+
+    def _reply(self, request, session, attendance, note, status=200, guest=False):
         if request.htmx:
             if attendance is None:
                 return HttpResponse(format_html('<div class="alert alert-danger">{}</div>', note))
-            ctx = {"session": session, "row": _row(attendance.participant, attendance.status), "note": note}
+            ctx = {"session": session, "row": _row(attendance.participant, attendance.status, guest=guest), "note": note}
             return render(request, "participants/_roster_row.html", ctx)
         if request.headers.get("Accept", "").startswith("application/json"):
             body = {"ok": attendance is not None, "status": getattr(attendance, "status", ""), "message": note}
@@ -147,15 +193,23 @@ class AttendanceUndoCheckInView(SessionScopedMixin, View):
         note = _("Check-in of %(name)s is undone.") % {"name": name}
         if not undone:
             note = _("%(name)s was not checked in.") % {"name": name}
+        if not Attendance.objects.filter(pk=attendance.pk).exists():
+            # a guest from another partner: the check-in was all that put them here, and it is gone
+            note = _("Check-in of %(name)s is undone; they are no longer on this session's list.") % {"name": name}
+            if request.htmx:
+                return HttpResponse(format_html('<li class="list-group-item small" role="status">{}</li>', note))
+            messages.success(request, note)
+            return redirect("participants:session-checkin", pk=session.pk)
         attendance.refresh_from_db(fields=["status"])
-        return _plain_reply(request, session, attendance, note)
+        guest = attendance.participant_id in _guests_among(request.user, [attendance.participant_id])
+        return _plain_reply(request, session, attendance, note, guest=guest)
 
 
-def _plain_reply(request, session, attendance, note, status=200):
+def _plain_reply(request, session, attendance, note, status=200, guest=False):
     if request.htmx:
         if attendance is None:
             return HttpResponse(format_html('<div class="alert alert-danger">{}</div>', note))
-        ctx = {"session": session, "row": _row(attendance.participant, attendance.status), "note": note}
+        ctx = {"session": session, "row": _row(attendance.participant, attendance.status, guest=guest), "note": note}
         return render(request, "participants/_roster_row.html", ctx)
     (messages.success if attendance else messages.error)(request, note)
     return redirect("participants:session-checkin", pk=session.pk)
@@ -165,27 +219,26 @@ MATCH_SALT = "participants.match-offer"
 MATCH_MAX_AGE = 12 * 3600
 
 
-def match_token(*, participant_id: int, session_id: int) -> str:
-    return signing.dumps([participant_id, session_id], salt=MATCH_SALT)
+def match_token(*, participant_id: int, session_id: int, user_id: int) -> str:
+    """The server's offer of one match, to one user, for one session: it allows a check-in there and nothing else."""
+    return signing.dumps([participant_id, session_id, user_id], salt=MATCH_SALT)
 
 
-def match_token_valid(token: str, *, participant_id: int, session_id: int) -> bool:
+def match_token_valid(token: str, *, participant_id: int, session_id: int, user_id: int) -> bool:
     try:
-        return signing.loads(token, salt=MATCH_SALT, max_age=MATCH_MAX_AGE) == [participant_id, session_id]
+        return signing.loads(token, salt=MATCH_SALT, max_age=MATCH_MAX_AGE) == [participant_id, session_id, user_id]
     except signing.BadSignature:
         return False
 
 
-def _match_rows(matches, session) -> list[dict]:
+def _match_rows(matches, session, user) -> list[dict]:
     return [
         {
-            "participant": m.participant,
-            "reason": m.reason,
-            "score": m.score,
-            "masked_phone": phone_masked(m.participant.phone),
-            "token": match_token(participant_id=m.participant.pk, session_id=session.pk),
+            "offer": offer,
+            "needs_reason": offer.masked and offer.other_partner,
+            "token": match_token(participant_id=offer.participant_id, session_id=session.pk, user_id=user.pk),
         }
-        for m in matches
+        for offer in match_offers_for(user=user, session=session, matches=matches)
     ]
 
 
@@ -217,7 +270,8 @@ class ParticipantWalkInView(SessionScopedMixin, View):
             ctx = {
                 "session": session,
                 "form": form,
-                "matches": _match_rows(matches, session),
+                "matches": _match_rows(matches, session, request.user),
+                "reasons": MatchReason.choices,
                 "client_id": form.cleaned_data["client_id"],
             }
             return render(request, self.template_name, ctx)
@@ -254,7 +308,8 @@ class ParticipantMatchesView(SessionScopedMixin, View):
         )
         ctx = {
             "session": session,
-            "matches": _match_rows(matches, session),
+            "matches": _match_rows(matches, session, request.user),
+            "reasons": MatchReason.choices,
             "client_id": request.GET.get("client_id") or uuid.uuid4(),
         }
         return render(request, "participants/_matches.html", ctx)

@@ -31,7 +31,13 @@ def test_trainer_checks_in_adds_a_walk_in_is_offered_the_known_record_and_closes
     stayed_away = AttendanceFactory(
         session=session, participant=ParticipantFactory(city=session.city, full_name="Yohanes Tapilaha")
     )
-    known = ParticipantFactory(city=session.city, full_name="Maria Lumban", phone="+6285211112222", business_name="Tenun Maria")
+    known = ParticipantFactory(
+        city=session.city,
+        full_name="Maria Lumban",
+        phone="+6285211112222",
+        business_name="Tenun Maria",
+        home_partner=session.partner,  # a returning person of the trainer's own partner
+    )
 
     page = login(user)
     expect(page).to_have_url(re.compile(r"/trainer/sessions/$"))

@@ -23,7 +23,15 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
 class AttendanceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Attendance
+        skip_postgeneration_save = True
 
     participant = factory.SubFactory(ParticipantFactory)
     session = factory.SubFactory(TrainingSessionFactory)
     status = AttendanceStatus.REGISTERED
+
+    @factory.post_generation
+    def home_partner_from_first_session(obj, create, extracted, **kwargs):
+        """Like the services and the backfill: a person without a partner belongs to the first partner that meets them."""
+        if create and obj.participant.home_partner_id is None:
+            obj.participant.home_partner_id = obj.session.partner_id
+            Participant.objects.filter(pk=obj.participant.pk).update(home_partner_id=obj.session.partner_id)

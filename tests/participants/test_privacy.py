@@ -98,7 +98,7 @@ def test_nobody_but_an_admin_may_export_or_erase(client, make_user, person, role
 
     person.refresh_from_db()
     assert person.erased_at is None and person.full_name == "Siti Aminah"
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="participants.participant").exists()
 
 
 def test_erasure_needs_a_reason_and_the_confirmation_step(client, make_user, person):

@@ -71,6 +71,10 @@ def test_check_in_query_count_is_small(client, trainer_setup, django_assert_max_
 def test_walk_in_with_a_known_phone_in_another_format_is_offered_the_existing_record(client, trainer_setup):
     user, session = trainer_setup
     known = ParticipantFactory(city=session.city, phone="+6281234567890", full_name="Siti Aminah")
+    # trained before at an earlier session of this trainer: in their scope, so recognised by name
+    AttendanceFactory(
+        participant=known, session=TrainingSessionFactory(partner=session.partner, lead_trainer=session.lead_trainer)
+    )
     client.force_login(user)
     form = {
         "client_id": str(uuid.uuid4()),
@@ -219,20 +223,21 @@ def test_checking_in_someone_out_of_scope_needs_the_offered_match(client, traine
         {
             "participant": stranger.pk,
             "client_id": str(uuid.uuid4()),
-            "match_token": match_token(participant_id=stranger.pk, session_id=999),
+            "match_token": match_token(participant_id=stranger.pk, session_id=999, user_id=user.pk),
         },
         HTTP_ACCEPT="application/json",
     )
     assert guessed.status_code == 404 and forged.status_code == 404
     assert not Attendance.objects.filter(session=session).exists()
 
-    offered = client.post(
-        url,
-        {
-            "participant": stranger.pk,
-            "client_id": str(uuid.uuid4()),
-            "match_token": match_token(participant_id=stranger.pk, session_id=session.pk),
-        },
-        HTTP_ACCEPT="application/json",
-    )
-    assert offered.status_code == 200 and Attendance.objects.get(session=session).participant == stranger
+    offered = {
+        "participant": stranger.pk,
+        "client_id": str(uuid.uuid4()),
+        "match_token": match_token(participant_id=stranger.pk, session_id=session.pk, user_id=user.pk),
+    }
+    # the stranger was registered by another partner: acting on the match needs a stated reason
+    without_reason = client.post(url, offered, HTTP_ACCEPT="application/json")
+    assert without_reason.status_code == 400 and not Attendance.objects.filter(session=session).exists()
+
+    with_reason = client.post(url, {**offered, "match_reason": "present"}, HTTP_ACCEPT="application/json")
+    assert with_reason.status_code == 200 and Attendance.objects.get(session=session).participant == stranger

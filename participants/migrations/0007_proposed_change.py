@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0003_duplicates_and_imports'),
-        ('sessions_app', '0003_session_programme_starts_at_index'),
+        ('participants', '0006_participantimport_flagged_count'),
+        ('sessions_app', '0004_registration_link_closed_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
