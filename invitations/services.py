@@ -108,7 +108,7 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
         raise ValidationError({"password": error.messages}) from None
     user.set_password(password)
     user.save()
-    user_set_role(user=user, role=invitation.role, partner=invitation.partner)
+    user_set_role(user=user, role=invitation.role, partner=invitation.partner, by=invitation.invited_by)
     if invitation.role == Role.TRAINER:
         trainer_create(user=user, partner=invitation.partner)
     invitation.accepted_at = timezone.now()

@@ -19,6 +19,7 @@ from cities.timezones import zone_date
 from participants.models import AttendanceStatus
 from progress.counting import counted_attendances_sql
 from sessions_app.models import TrainingSession
+from users.access import user_has_access
 
 from .models import ApiToken, Dimension, DimensionRollup, SessionRollup, TrainedPerson
 
@@ -137,6 +138,6 @@ def api_token_revoke(*, token: ApiToken) -> None:
 
 
 def api_token_user(*, key: str):
-    """The active user behind a key, or None."""
-    token = ApiToken.objects.filter(key_digest=_digest(key), revoked_at=None, user__is_active=True).select_related("user").first()
-    return token.user if token else None
+    """The user behind a key, or None; a deactivated user, a removed role or an inactive trainer has none."""
+    token = ApiToken.objects.filter(key_digest=_digest(key), revoked_at=None).select_related("user", "user__trainer").first()
+    return token.user if token and user_has_access(token.user) else None

@@ -4,14 +4,12 @@ Charts are drawn from these same tables, so a chart, its table and its export
 can never disagree.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from participants.models import Gender, Sector, SocialMediaUse
+from umkm_program.spreadsheets import csv_text, xlsx_bytes
 
 from .models import Dimension
 from .selectors import Aggregates, Overview, _pct
@@ -195,22 +193,8 @@ def overview_tables(ov: Overview) -> list[Table]:
 
 
 def table_csv(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return out.getvalue()
+    return csv_text(table.headers, table.rows)
 
 
 def tables_xlsx(tables: list[Table]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for table in tables:
-        ws = wb.create_sheet(title=table.title[:31].replace("/", "-"))
-        ws.append([str(h) for h in table.headers])
-        for row in table.rows:
-            ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes([(table.title, table.headers, table.rows) for table in tables])

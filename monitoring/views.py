@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView, View
 
+from umkm_program.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from users.mixins import RoleRequiredMixin
 from users.models import Role
 from users.scoping import cities_for, may_drill_down, may_list_sessions, partners_for
@@ -216,15 +217,13 @@ class ProgressExportView(DashboardMixin, View):
         tables = dashboard_tables(dashboard_aggregates(filters=filters))
         stamp = f"{filters.programme.slug}-{_today():%Y%m%d}"
         if fmt == "xlsx":
-            response = HttpResponse(
-                tables_xlsx(tables), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
+            response = HttpResponse(tables_xlsx(tables), content_type=XLSX_CONTENT_TYPE)
             response["Content-Disposition"] = f'attachment; filename="dashboard-{stamp}.xlsx"'
             return response
         table = next((t for t in tables if t.slug == slug), None)
         if table is None:
             raise Http404
-        response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(table_csv(table), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{slug}-{stamp}.csv"'
         return response
 

@@ -1,12 +1,14 @@
 from django.contrib import admin
 
 from .models import Partner, Trainer
+from .services import trainer_update
 
 
 class TrainerInline(admin.TabularInline):
     model = Trainer
     extra = 0
     fields = ["user", "tot_status", "tot_certified_on", "is_active"]
+    readonly_fields = ["is_active"]  # changed on the trainer's own page, where withdrawing access is audited
     raw_id_fields = ["user"]
 
 
@@ -26,3 +28,12 @@ class TrainerAdmin(admin.ModelAdmin):
     list_select_related = ["user", "partner"]
     raw_id_fields = ["user"]
     filter_horizontal = ["cities"]
+
+    def save_model(self, request, obj, form, change):
+        if change and "is_active" in form.changed_data:
+            wanted = obj.is_active
+            obj.is_active = not wanted
+            super().save_model(request, obj, form, change)
+            trainer_update(trainer=obj, is_active=wanted, by=request.user)
+            return
+        super().save_model(request, obj, form, change)

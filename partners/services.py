@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from .models import Partner, TotStatus, Trainer
 
 PARTNER_FIELDS = ("name", "short_name", "contact_email", "contact_phone", "website", "is_active")
@@ -53,17 +56,24 @@ def _check_tot(*, tot_status: str, tot_started_on: dt.date | None, tot_certified
 
 
 @transaction.atomic
-def trainer_update(*, trainer: Trainer, cities=None, **fields) -> Trainer:
-    """Change a trainer's ToT status and dates, phone, activity and the cities they serve."""
+def trainer_update(*, trainer: Trainer, cities=None, by=None, **fields) -> Trainer:
+    """Change a trainer's ToT status and dates, phone, activity and the cities they serve.
+
+    Marking a trainer inactive withdraws their access on their next request (users/access.py)
+    and is audited as such, with `by` as the one who did it.
+    """
     unknown = set(fields) - set(TRAINER_FIELDS)
     if unknown:
         raise TypeError(f"trainer_update cannot set {sorted(unknown)}")
     merged = {f: fields.get(f, getattr(trainer, f)) for f in ("tot_status", "tot_started_on", "tot_certified_on")}
     _check_tot(**merged)
+    was_active = Trainer.objects.filter(pk=trainer.pk).values_list("is_active", flat=True).first()
     for key, value in fields.items():
         setattr(trainer, key, value)
     if fields:
         trainer.save(update_fields=list(fields))
+    if was_active and fields.get("is_active") is False:
+        audit_record(actor=by, action=AuditAction.USER_DEACTIVATED, obj=trainer, changes={"trainer_active": [True, False]})
     if cities is not None:
         trainer.cities.set(cities)
     return trainer

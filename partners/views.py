@@ -125,7 +125,7 @@ class TrainerUpdateView(RoleRequiredMixin, FormView):
         cities = data.pop("cities")
         trainer = self.get_trainer()
         try:
-            trainer_update(trainer=trainer, cities=cities, **data)
+            trainer_update(trainer=trainer, cities=cities, by=self.request.user, **data)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import icalendar
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +14,10 @@ from django.views.generic import ListView
 
 from partners.models import Trainer
 from partners.services import trainer_calendar_token_rotate
+from users.access import user_has_access
 from users.mixins import RoleRequiredMixin
 from users.models import Role
+from users.roles import role_of
 
 from . import selectors
 from .models import SessionStatus
@@ -56,6 +58,8 @@ class TrainerCalendarFeedView(View):
 
     def get(self, request, token: str):
         trainer = get_object_or_404(Trainer.objects.select_related("user"), calendar_token=token, is_active=True)
+        if role_of(trainer.user) != Role.TRAINER or not user_has_access(trainer.user):
+            raise Http404  # the secret stops working with the trainer's access
         cal = icalendar.Calendar()
         cal.add("prodid", "-//LAJU DIGITAL//Training schedule//ID")
         cal.add("version", "2.0")

@@ -1,6 +1,5 @@
 """The schedule pages of admins and coordinators: sessions (list, calendar, CSV, create, edit, cancel, trainers)."""
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from cities.models import City, Programme
 from partners.models import Partner
+from umkm_program.spreadsheets import CSV_CONTENT_TYPE, csv_text
 from users.mixins import RoleRequiredMixin
 from users.models import Role
 from users.roles import role_of
@@ -102,38 +102,33 @@ class SessionExportView(RoleRequiredMixin, ScheduleFilterMixin, View):
     allowed_roles = STAFF
 
     def get(self, request):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="schedule.csv"'
-        response.write("\ufeff")  # so spreadsheet programs read UTF-8
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                _("Session ID"),
-                _("Programme"),
-                _("City"),
-                _("Partner"),
-                _("Title"),
-                _("Audience"),
-                _("Delivery"),
-                _("Status"),
-                _("Local date"),
-                _("Local start"),
-                _("Local end"),
-                _("Time zone"),
-                _("Start (UTC)"),
-                _("End (UTC)"),
-                _("Venue"),
-                _("Capacity"),
-                _("Registered"),
-                _("Lead trainer"),
-                _("Co-trainers"),
-            ]
-        )
+        header = [
+            _("Session ID"),
+            _("Programme"),
+            _("City"),
+            _("Partner"),
+            _("Title"),
+            _("Audience"),
+            _("Delivery"),
+            _("Status"),
+            _("Local date"),
+            _("Local start"),
+            _("Local end"),
+            _("Time zone"),
+            _("Start (UTC)"),
+            _("End (UTC)"),
+            _("Venue"),
+            _("Capacity"),
+            _("Registered"),
+            _("Lead trainer"),
+            _("Co-trainers"),
+        ]
         sessions = selectors.sessions_for_list(user=request.user, filters=self.filters()).select_related("programme")
-        for s in sessions:
-            start, end = selectors.local_start(s), selectors.local_end(s)
-            writer.writerow(
-                [
+
+        def rows():
+            for s in sessions:
+                start, end = selectors.local_start(s), selectors.local_end(s)
+                yield [
                     s.pk,
                     s.programme.name,
                     s.city.name,
@@ -154,7 +149,9 @@ class SessionExportView(RoleRequiredMixin, ScheduleFilterMixin, View):
                     str(s.lead_trainer) if s.lead_trainer else "",
                     "; ".join(str(t) for t in s.co_trainers.all()),
                 ]
-            )
+
+        response = HttpResponse(csv_text(header, rows()), content_type=CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="schedule.csv"'
         return response
 
 

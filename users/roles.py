@@ -2,6 +2,9 @@
 
 from django.contrib.auth.models import Group, Permission
 
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from .models import Role, User
 
 _ALL = ("view", "add", "change", "delete")
@@ -67,8 +70,13 @@ def roles_install() -> None:
         group.permissions.set(perms)
 
 
-def user_set_role(*, user: User, role: str, partner=None) -> User:
-    """Give a user one role: the role field and the matching group move together."""
+def user_set_role(*, user: User, role: str, partner=None, by=None) -> User:
+    """Give a user one role (or none, with role=""): the role field and the matching group move together.
+
+    With `by` (the person making the change) a change of role is audited; seeding, tests and
+    the invitation's own acceptance path pass it as they see fit.
+    """
+    previous = User.objects.filter(pk=user.pk).values_list("role", flat=True).first() if user.pk else None
     user.role = role
     if partner is not None:
         user.partner = partner
@@ -76,7 +84,10 @@ def user_set_role(*, user: User, role: str, partner=None) -> User:
     user.save(update_fields=["role", "partner"])
     role_groups = Group.objects.filter(name__in=Role.values)
     user.groups.remove(*role_groups)
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if role:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if by is not None and (previous or "") != role:
+        audit_record(actor=by, action=AuditAction.ROLE_CHANGED, obj=user, changes={"role": [previous or "", role]})
     return user
 
 

@@ -20,6 +20,8 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from progress.services import progress_refresh_soon
 from sessions_app.models import TrainingSession
+from users.models import Role
+from users.roles import role_of
 
 from ..models import Attendance, AttendanceStatus, MatchReason, Participant, RegistrationSource
 from .locks import advisory_lock
@@ -48,16 +50,44 @@ class CheckInResult:
     checked_in_now: bool  # this call is the one that turned it into "attended"
 
 
+def attendance_closed_message() -> str:
+    return _(
+        "Attendance for this session is closed, so it can no longer be changed here. "
+        "Ask your partner coordinator or a programme admin to correct it."
+    )
+
+
+def attendance_may_correct_after_close(*, user, session: TrainingSession) -> bool:
+    """Once attendance is closed only a programme admin or a coordinator of the session's partner changes it."""
+    role = role_of(user)
+    if role == Role.PROGRAMME_ADMIN:
+        return True
+    return role == Role.PARTNER_COORDINATOR and user.partner_id == session.partner_id
+
+
+def _ensure_may_change(*, session: TrainingSession, by) -> bool:
+    """True if attendance is closed and `by` may correct it (the change is to be audited); raises if not allowed."""
+    if session.attendance_closed_at is None:
+        return False
+    if not attendance_may_correct_after_close(user=by, session=session):
+        raise ValidationError(attendance_closed_message(), code="attendance_closed")
+    return True
+
+
+# The guard on the session makes the statement write nothing once attendance was closed by someone
+# else since the caller loaded the session (the caller then takes the closed path).
 _UPSERT_SQL = """
 INSERT INTO participants_attendance
     (participant_id, session_id, status, source, registered_at, checked_in_at, checked_in_by_id, device, client_id)
-VALUES (%s, %s, 'attended', %s, %s, %s, %s, %s, %s)
+SELECT %s, %s, 'attended', %s, %s, %s, %s, %s, %s
+WHERE {open_guard}
 ON CONFLICT (participant_id, session_id) DO UPDATE
     SET status = 'attended', checked_in_at = EXCLUDED.checked_in_at,
         checked_in_by_id = EXCLUDED.checked_in_by_id, device = EXCLUDED.device
-    WHERE participants_attendance.status <> 'attended'
+    WHERE participants_attendance.status <> 'attended' AND {open_guard}
 RETURNING id, {created}
 """
+_OPEN_GUARD = "NOT EXISTS (SELECT 1 FROM sessions_app_trainingsession s WHERE s.id = %s AND s.attendance_closed_at IS NOT NULL)"
 
 
 def attendance_check_in(
@@ -72,28 +102,82 @@ def attendance_check_in(
     """Mark the participant as attended at the session. Idempotent by client_id and by (participant, session).
 
     One statement does it (insert, or turn a registration/no-show into attended), so two trainers
-    tapping at the same moment meet in the unique index and neither gets an error.
+    tapping at the same moment meet in the unique index and neither gets an error. Once attendance
+    is closed, trainers are refused (ValidationError) and a coordinator's or admin's correction is audited.
     """
+    if session.attendance_closed_at is None:
+        result = _upsert_attended(
+            session=session,
+            participant=participant,
+            by=by,
+            client_id=client_id,
+            device=device,
+            only_while_open=True,
+            source=source,
+        )
+        if result is not None:
+            return result
+        session.refresh_from_db(fields=["attendance_closed_at"])  # closed since the caller loaded it
+    already = Attendance.objects.filter(participant=participant, session=session, status=AttendanceStatus.ATTENDED).first()
+    if already is not None:  # a replay or a second tap: nothing to change, nothing to refuse
+        return CheckInResult(already, created=False, checked_in_now=False)
+    _ensure_may_change(session=session, by=by)
+    with transaction.atomic():
+        TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
+        before = Attendance.objects.select_for_update().filter(participant=participant, session=session).first()
+        result = _upsert_attended(
+            session=session,
+            participant=participant,
+            by=by,
+            client_id=client_id,
+            device=device,
+            only_while_open=False,
+            source=source,
+        )
+        if result.checked_in_now:
+            audit_record(
+                actor=by,
+                action=AuditAction.ATTENDANCE_AFTER_CLOSE,
+                obj=result.attendance,
+                changes={"done": "check_in", "status": [before.status if before else None, AttendanceStatus.ATTENDED]},
+            )
+    return result
+
+
+def _upsert_attended(
+    *,
+    session: TrainingSession,
+    participant: Participant,
+    by,
+    client_id: uuid.UUID,
+    device: str,
+    only_while_open: bool,
+    source: str = RegistrationSource.TRAINER,
+) -> CheckInResult | None:
+    """The one-statement check-in; None if `only_while_open` and attendance turned out to be closed."""
     # No separate look-up by client_id: a replay meets its own row in the upsert and changes nothing.
     now = timezone.now()
     created_expr = "(xmax = 0)" if connection.vendor == "postgresql" else "NULL"
+    guard, guard_params = (_OPEN_GUARD, [session.pk]) if only_while_open else ("TRUE", [])
     params = [participant.pk, session.pk, source, now, now, getattr(by, "pk", None), device[:200], client_id]
     if connection.vendor != "postgresql":
         params[-1] = client_id.hex
     try:
         # One statement needs no BEGIN/COMMIT of its own; inside a caller's transaction a savepoint
         # keeps that transaction usable if the statement fails.
-        guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
-        with guard, connection.cursor() as cursor:
-            cursor.execute(_UPSERT_SQL.format(created=created_expr), params)
+        atomic = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with atomic, connection.cursor() as cursor:
+            cursor.execute(_UPSERT_SQL.format(created=created_expr, open_guard=guard), [*params, *guard_params, *guard_params])
             row = cursor.fetchone()
             if row is not None:
                 _after_commit_progress_changed(session)
     except IntegrityError:  # the client id was already used, by a concurrent copy of this very request
         return CheckInResult(Attendance.objects.get(client_id=client_id), created=False, checked_in_now=False)
-    if row is None:  # already attended: nothing changed
-        attendance = Attendance.objects.get(participant=participant, session=session)
-        return CheckInResult(attendance, created=False, checked_in_now=False)
+    if row is None:
+        attendance = Attendance.objects.filter(participant=participant, session=session).first()
+        if attendance is None or attendance.status != AttendanceStatus.ATTENDED:
+            return None  # the guard refused: attendance was closed meanwhile
+        return CheckInResult(attendance, created=False, checked_in_now=False)  # already attended: nothing changed
     attendance = Attendance(
         pk=row[0],
         participant=participant,
@@ -143,6 +227,15 @@ def attendance_check_in_matched(
     return result
 
 
+def _closed_at_shared_lock(*, session_id: int):
+    """When attendance was closed, read under a lock that other walk-ins share but closing waits for."""
+    if connection.vendor != "postgresql":  # SQLite runs one writer at a time anyway
+        return TrainingSession.objects.values_list("attendance_closed_at", flat=True).get(pk=session_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attendance_closed_at FROM sessions_app_trainingsession WHERE id = %s FOR SHARE", [session_id])
+        return cursor.fetchone()[0]
+
+
 def participant_walk_in(
     *,
     session: TrainingSession,
@@ -166,6 +259,8 @@ def participant_walk_in(
         replay = Attendance.objects.filter(client_id=client_id).first()
         if replay is not None:
             return CheckInResult(replay, created=False, checked_in_now=False)
+        session.attendance_closed_at = _closed_at_shared_lock(session_id=session.pk)
+        after_close = _ensure_may_change(session=session, by=by)
         participant = participant_create(data=data, session=session, by=by)
         duplicate_candidates_record(participant=participant, matches=list(uncertain_matches))
         if language:
@@ -180,6 +275,13 @@ def participant_walk_in(
             device=device[:200],
             client_id=client_id,
         )
+        if after_close:
+            audit_record(
+                actor=by,
+                action=AuditAction.ATTENDANCE_AFTER_CLOSE,
+                obj=attendance,
+                changes={"done": "walk_in", "status": [None, AttendanceStatus.ATTENDED]},
+            )
         _after_commit_progress_changed(session)
         return CheckInResult(attendance, created=True, checked_in_now=True)
 
@@ -200,17 +302,18 @@ def attendance_close(*, session: TrainingSession, by) -> int:
 
 
 def attendance_undo_check_in(*, session: TrainingSession, participant: Participant, by) -> bool:
-    """Turn a mistaken check-in back into a registration, while attendance is still open.
+    """Turn a mistaken check-in back: into a registration while attendance is open, into a no-show after.
 
     A check-in of another partner's person from a match (MATCHED) is removed with its row, so the
     person leaves the roster and the access it gave ends.
-    Returns True if this call undid it, False if there was nothing to undo (a repeat). Holds the
-    session row lock, so it cannot interleave with closing attendance.
+    After closing only a coordinator of the session's partner or an admin may do it (audited as a
+    correction after closing); trainers get a ValidationError. Returns True if this call undid it,
+    False if there was nothing to undo (a repeat). Holds the session row lock, so it cannot
+    interleave with closing attendance.
     """
     with transaction.atomic():
         locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
-        if locked.attendance_closed_at is not None:
-            raise ValidationError(_("Attendance for this session is closed; a check-in can no longer be undone."))
+        after_close = _ensure_may_change(session=locked, by=by)
         attendance = (
             Attendance.objects.select_for_update()
             .filter(session=locked, participant=participant, status=AttendanceStatus.ATTENDED)
@@ -223,22 +326,27 @@ def attendance_undo_check_in(*, session: TrainingSession, participant: Participa
             # The check-in was the only thing that put this person of another partner here: take it back whole.
             audit_record(
                 actor=by,
-                action=AuditAction.CHECK_IN_UNDONE,
+                action=AuditAction.ATTENDANCE_AFTER_CLOSE if after_close else AuditAction.CHECK_IN_UNDONE,
                 obj=attendance,
-                changes={"status": ["attended", "removed"], "session_id": locked.pk, **was},
+                changes={
+                    **({"done": "undo_check_in"} if after_close else {}),
+                    "status": ["attended", "removed"],
+                    "session_id": locked.pk,
+                    **was,
+                },
             )
             attendance.delete()
             _after_commit_progress_changed(locked)
             return True
-        attendance.status = AttendanceStatus.REGISTERED
+        attendance.status = AttendanceStatus.NO_SHOW if after_close else AttendanceStatus.REGISTERED
         attendance.checked_in_at = None
         attendance.checked_in_by = None
         attendance.save(update_fields=["status", "checked_in_at", "checked_in_by"])
         audit_record(
             actor=by,
-            action=AuditAction.CHECK_IN_UNDONE,
+            action=AuditAction.ATTENDANCE_AFTER_CLOSE if after_close else AuditAction.CHECK_IN_UNDONE,
             obj=attendance,
-            changes={"status": ["attended", "registered"], **was},
+            changes={**({"done": "undo_check_in"} if after_close else {}), "status": ["attended", attendance.status], **was},
         )
         _after_commit_progress_changed(locked)
     return True

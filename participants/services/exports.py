@@ -1,13 +1,12 @@
 """CSV and XLSX exports of participants and attendance. Callers pass querysets from users/scoping.py."""
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from cities.timezones import to_zone_time
+from umkm_program.spreadsheets import csv_lines, xlsx_bytes
 
 from ..models import Attendance, Participant
 
@@ -101,29 +100,12 @@ def _attendance_rows(qs: QuerySet[Attendance]) -> tuple[list[str], Iterator[list
 EXPORTS = {"participants": _participant_rows, "attendance": _attendance_rows}
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def export_csv_stream(*, what: str, qs: QuerySet) -> Iterable[str]:
-    """Lines of CSV (UTF-8 with BOM so that Excel opens it right), produced as they are read."""
+    """Lines of CSV, produced as they are read; safe to open (umkm_program.spreadsheets)."""
     header, rows = EXPORTS[what](qs)
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(row)
+    return csv_lines(header, rows)
 
 
 def export_xlsx_bytes(*, what: str, qs: QuerySet) -> bytes:
-    from openpyxl import Workbook
-
     header, rows = EXPORTS[what](qs)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=what)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([str(v) if not isinstance(v, int) else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes([(what, header, rows)])

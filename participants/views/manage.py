@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from umkm_program.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from users.models import Role
 from users.scoping import (
     attendance_participant_visible,
@@ -259,12 +260,9 @@ class ExportView(PersonalDataMixin, View):
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         filename = f"{what}-{stamp}.{fmt}"
         if fmt == "csv":
-            response = StreamingHttpResponse(export_csv_stream(what=what, qs=qs), content_type="text/csv; charset=utf-8")
+            response = StreamingHttpResponse(export_csv_stream(what=what, qs=qs), content_type=CSV_CONTENT_TYPE)
         elif fmt == "xlsx":
-            response = HttpResponse(
-                export_xlsx_bytes(what=what, qs=qs),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
+            response = HttpResponse(export_xlsx_bytes(what=what, qs=qs), content_type=XLSX_CONTENT_TYPE)
         else:
             raise Http404
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

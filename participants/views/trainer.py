@@ -32,6 +32,8 @@ from ..services.checkin import (
     attendance_check_in,
     attendance_check_in_matched,
     attendance_close,
+    attendance_closed_message,
+    attendance_may_correct_after_close,
     attendance_undo_check_in,
     participant_walk_in,
 )
@@ -48,6 +50,9 @@ class SessionScopedMixin(PersonalDataMixin):
             self._session = get_object_or_404(qs, pk=self.kwargs["pk"])
             self._session.local_start = session_local(self._session)
             self._session.local_end = session_local(self._session, self._session.ends_at)
+            self._session.user_may_change_attendance = self._session.attendance_closed_at is None or (
+                attendance_may_correct_after_close(user=self.request.user, session=self._session)
+            )
         return self._session
 
 
@@ -123,13 +128,14 @@ class AttendanceCheckInView(SessionScopedMixin, View):
             "client_id": form.cleaned_data["client_id"],
             "device": device_of(request),
         }
-        if guest:
-            try:
+        try:
+            if guest:
                 result = attendance_check_in_matched(**common, reason=form.cleaned_data["match_reason"])
-            except ValidationError as exc:
-                return self._reply(request, session, None, " ".join(exc.messages), status=400)
-        else:
-            result = attendance_check_in(**common)
+            else:
+                result = attendance_check_in(**common)
+        except ValidationError as exc:
+            status = 409 if exc.code == "attendance_closed" else 400
+            return self._reply(request, session, None, " ".join(exc.messages), status=status)
         note = _("%(name)s is checked in.") % {"name": participant.full_name}
         if not result.checked_in_now:
             note = _("%(name)s was already checked in.") % {"name": participant.full_name}
@@ -250,10 +256,20 @@ class ParticipantWalkInView(SessionScopedMixin, View):
     def form(self, data=None):
         return ParticipantForm(data, pemda=self.get_session().audience == Audience.PEMDA)
 
+    def closed_for_user(self):
+        if self.get_session().user_may_change_attendance:
+            return None
+        messages.error(self.request, attendance_closed_message())
+        return redirect("participants:session-checkin", pk=self.get_session().pk)
+
     def get(self, request, pk):
+        if refused := self.closed_for_user():
+            return refused
         return render(request, self.template_name, {"session": self.get_session(), "form": self.form()})
 
     def post(self, request, pk):
+        if refused := self.closed_for_user():
+            return refused
         session = self.get_session()
         form = self.form(request.POST)
         if not form.is_valid():
@@ -275,15 +291,19 @@ class ParticipantWalkInView(SessionScopedMixin, View):
                 "client_id": form.cleaned_data["client_id"],
             }
             return render(request, self.template_name, ctx)
-        result = participant_walk_in(
-            session=session,
-            data=data,
-            by=request.user,
-            client_id=form.cleaned_data["client_id"],
-            device=device_of(request),
-            uncertain_matches=matches,
-            language=getattr(request, "LANGUAGE_CODE", ""),
-        )
+        try:
+            result = participant_walk_in(
+                session=session,
+                data=data,
+                by=request.user,
+                client_id=form.cleaned_data["client_id"],
+                device=device_of(request),
+                uncertain_matches=matches,
+                language=getattr(request, "LANGUAGE_CODE", ""),
+            )
+        except ValidationError as exc:  # attendance was closed while the form was being filled in
+            messages.error(request, " ".join(exc.messages))
+            return redirect("participants:session-checkin", pk=session.pk)
         messages.success(request, _("%(name)s is added and checked in.") % {"name": result.attendance.participant.full_name})
         return redirect("participants:session-checkin", pk=session.pk)
 

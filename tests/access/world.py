@@ -29,9 +29,21 @@ from tests.factories import (
 from users.models import Role
 from users.roles import user_set_role
 
-IDENTITIES = ("anon", "norole", "admin", "coord_a", "coord_b", "trainer_a", "trainer_b", "policy", "policy_pd", "ksp")
+IDENTITIES = (
+    "anon",
+    "norole",
+    "admin",
+    "coord_a",
+    "coord_b",
+    "trainer_a",
+    "trainer_off",
+    "trainer_b",
+    "policy",
+    "policy_pd",
+    "ksp",
+)
 # Roles that must never see a person's name or phone in any response.
-NO_PERSONAL_DATA = ("anon", "norole", "policy", "ksp")
+NO_PERSONAL_DATA = ("anon", "norole", "trainer_off", "policy", "ksp")
 
 INVITATION_TOKEN = "matrix-invitation-token-0123456789abcdef"
 API_KEY = "matrix-api-key-0123456789abcdef"
@@ -79,6 +91,11 @@ def build_world(make_user) -> World:
             "participant": participant,
         }
     a = world.objects["a"]
+    # A second trainer of partner A on the same session, whose trainer profile was marked inactive.
+    off = TrainerFactory(partner=a["partner"], is_active=False)
+    user_set_role(user=off.user, role=Role.TRAINER, partner=a["partner"])
+    a["session"].co_trainers.add(off)
+    world.users["trainer_off"] = off.user
     admin = make_user(Role.PROGRAMME_ADMIN, is_staff=True)
     world.users.update(
         admin=admin,
