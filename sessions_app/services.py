@@ -124,10 +124,7 @@ def _check_trainers(
                 if trainer.pk in booked:
                     field = "lead_trainer" if trainer == lead else "co_trainers"
                     errors.setdefault(field, []).append(
-                        _(
-                            "%(trainer)s is already booked for “%(session)s” in %(city)s at %(when)s, "
-                            "which overlaps this session."
-                        )
+                        _("%(trainer)s is already booked for “%(session)s” in %(city)s at %(when)s, which overlaps this session.")
                         % {
                             "trainer": trainer,
                             "session": other.title,

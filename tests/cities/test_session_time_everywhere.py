@@ -35,7 +35,12 @@ from users.models import Role
 
 pytestmark = pytest.mark.django_db
 
-CITIES = [("Jakarta", "Asia/Jakarta", "WIB"), ("Kupang", "Asia/Makassar", "WITA"), ("Makassar", "Asia/Makassar", "WITA"), ("Jayapura", "Asia/Jayapura", "WIT")]
+CITIES = [
+    ("Jakarta", "Asia/Jakarta", "WIB"),
+    ("Kupang", "Asia/Makassar", "WITA"),
+    ("Makassar", "Asia/Makassar", "WITA"),
+    ("Jayapura", "Asia/Jayapura", "WIT"),
+]
 # A time followed by a zone label: "09.00 WIT", "09:00–12:00 WITA", "09.00–12.00 WIB".
 LABELLED = re.compile(r"\b(\d{2})[.:](\d{2})(?:\s*[–-]\s*(?:[^,;<>\n]{0,24}?\s)?(\d{2})[.:](\d{2}))?\s+(WIB|WITA|WIT)\b")
 
@@ -55,7 +60,10 @@ def world(make_user):
     for name, zone, _label in CITIES:
         city = CityFactory(name=name, time_zone=zone)
         today = timezone.now().astimezone(zoneinfo.ZoneInfo(zone)).date()
-        for bucket, day, status in ((upcoming, today + dt.timedelta(days=3), SessionStatus.SCHEDULED), (past, today - dt.timedelta(days=7), SessionStatus.COMPLETED)):
+        for bucket, day, status in (
+            (upcoming, today + dt.timedelta(days=3), SessionStatus.SCHEDULED),
+            (past, today - dt.timedelta(days=7), SessionStatus.COMPLETED),
+        ):
             start = at_nine(zone, day)
             bucket[name] = TrainingSessionFactory(
                 programme=programme,
@@ -70,13 +78,22 @@ def world(make_user):
             )
         person = ParticipantFactory(city=city, email=f"peserta-{name.lower()}@example.org", whatsapp_opt_in=False)
         AttendanceFactory(session=upcoming[name], participant=person, status=AttendanceStatus.REGISTERED)
-        AttendanceFactory(session=past[name], participant=person, status=AttendanceStatus.ATTENDED, checked_in_at=past[name].starts_at)
+        AttendanceFactory(
+            session=past[name], participant=person, status=AttendanceStatus.ATTENDED, checked_in_at=past[name].starts_at
+        )
         past[name].attendance_closed_at = past[name].ends_at
         past[name].save(update_fields=["attendance_closed_at"])
     progress_rebuild(programme_id=programme.pk)
     monitoring_rebuild(programme_id=programme.pk)
     admin = make_user(Role.PROGRAMME_ADMIN)
-    return {"programme": programme, "trainer": trainer, "trainer_user": trainer_user, "admin": admin, "upcoming": upcoming, "past": past}
+    return {
+        "programme": programme,
+        "trainer": trainer,
+        "trainer_user": trainer_user,
+        "admin": admin,
+        "upcoming": upcoming,
+        "past": past,
+    }
 
 
 def client(user=None, *, language: str) -> Client:
@@ -102,7 +119,9 @@ def assert_local_times(text: str, *, language: str, cities: list[str], where: st
     found = LABELLED.findall(text)
     assert found, f"{where}: no labelled time at all"
     for start_h, start_m, end_h, end_m, label in found:
-        assert (start_h, start_m) in {("09", "00"), ("12", "00")}, f"{where}: {start_h}{sep}{start_m} {label} is not the local time"
+        assert (start_h, start_m) in {("09", "00"), ("12", "00")}, (
+            f"{where}: {start_h}{sep}{start_m} {label} is not the local time"
+        )
         assert end_h in {"", "12"}, f"{where}: ends {end_h}{sep}{end_m} {label}"
     wrong_sep = ":" if sep == "." else "."
     assert f"09{wrong_sep}00 " not in text.replace(f"09{wrong_sep}00:", ""), f"{where}: clock not in the {language} format"
@@ -112,8 +131,12 @@ def assert_local_times(text: str, *, language: str, cities: list[str], where: st
 def test_trainer_pages_show_each_session_at_nine_local(world, language):
     c = client(world["trainer_user"], language=language)
     everyone = [name for name, _z, _l in CITIES]
-    assert_local_times(text_of(c.get(reverse("participants:trainer-sessions"))), language=language, cities=everyone, where="trainer list")
-    assert_local_times(text_of(c.get(reverse("sessions_app:trainer-sessions"))), language=language, cities=everyone, where="trainer schedule")
+    assert_local_times(
+        text_of(c.get(reverse("participants:trainer-sessions"))), language=language, cities=everyone, where="trainer list"
+    )
+    assert_local_times(
+        text_of(c.get(reverse("sessions_app:trainer-sessions"))), language=language, cities=everyone, where="trainer schedule"
+    )
     for name, session in world["upcoming"].items():
         for url_name in ("participants:session-checkin", "participants:sign-up-sheet"):
             page = text_of(c.get(reverse(url_name, args=[session.pk])))
@@ -142,7 +165,11 @@ def test_schedule_and_monitoring_pages_show_nine_local(world, language):
     }
     for where, url in pages.items():
         page = text_of(c.get(url))
-        cities = everyone if where != "calendar" else [n for n, s in world["upcoming"].items() if s.starts_at.strftime("%Y-%m") == month]
+        cities = (
+            everyone
+            if where != "calendar"
+            else [n for n, s in world["upcoming"].items() if s.starts_at.strftime("%Y-%m") == month]
+        )
         assert_local_times(page, language=language, cities=cities, where=where)
     for name, session in world["upcoming"].items():
         for url_name in ("sessions_app:session-detail", "sessions_app:session-cancel", "sessions_app:session-trainers"):
@@ -154,7 +181,7 @@ def test_calendar_feed_and_csv_export_carry_the_local_time(world, make_user):
     token = trainer_calendar_token_rotate(trainer=world["trainer"])
     feed = client(language="id").get(reverse("sessions_app:trainer-feed", args=[token])).content.decode()
     unfolded = feed.replace("\r\n ", "")
-    for name, session in world["upcoming"].items():
+    for session in world["upcoming"].values():
         local_day = session.starts_at.astimezone(zoneinfo.ZoneInfo(session.city.time_zone)).strftime("%Y%m%d")
         assert f"DTSTART;TZID={session.city.time_zone}:{local_day}T090000" in unfolded
     assert_local_times(unfolded.replace("\\,", ","), language="id", cities=list(world["upcoming"]), where="iCal description")
@@ -173,7 +200,9 @@ def test_reminder_messages_give_nine_local(world):
         assert_local_times(bodies[name], language="id", cities=[name], where=f"reminder {name}")
 
 
-SESSION_TIME = re.compile(r"(starts_at|ends_at|local_start|local_end|old_starts_at|new_starts_at|attendance_closed_at)(\|timezone:[^|}\s]+)?\|(date|time)\b")
+SESSION_TIME = re.compile(
+    r"(starts_at|ends_at|local_start|local_end|old_starts_at|new_starts_at|attendance_closed_at)(\|timezone:[^|}\s]+)?\|(date|time)\b"
+)
 
 
 def test_no_template_formats_a_session_time_with_date_or_time():

@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--participants", type=str, default="2000", help="How many participants (default 2000).")
         parser.add_argument("--seed", type=int, default=2018, help="Random seed; the same seed gives the same data.")
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for the five demo logins.")
-        parser.add_argument("--no-logins", action="store_true", help="Do not list the logins (`make run` prints them once itself).")
+        parser.add_argument(
+            "--no-logins", action="store_true", help="Do not list the logins (`make run` prints them once itself)."
+        )
 
     def handle(self, *args, **options):
         participants = positive_int(options["participants"])
