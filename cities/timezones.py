@@ -53,6 +53,11 @@ def zone_date(moment: dt.datetime, time_zone: str) -> dt.date:
     return to_zone_time(moment, time_zone).date()
 
 
+def zone_day_start(day: dt.date, time_zone: str) -> dt.datetime:
+    """The aware moment local day `day` begins in `time_zone`: for filtering stored UTC times by local dates."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zoneinfo.ZoneInfo(time_zone))
+
+
 def clock_format() -> str:
     """Hours and minutes as written in the active language: '09.00' in Indonesian, '09:00' in English."""
     return "H.i" if (get_language() or "id").startswith("id") else "H:i"
