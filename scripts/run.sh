@@ -23,6 +23,10 @@ $PY manage.py seed_demo --participants "$DEMO_PARTICIPANTS" --password "$DEMO_PA
 if $PY manage.py help setup_periodic_tasks >/dev/null 2>&1; then $PY manage.py setup_periodic_tasks; fi
 $PY manage.py rebuild_progress
 $PY manage.py collectstatic --noinput -v0
+# kombu's SQL transport keeps delivered messages as invisible rows; with no worker running yet they are spent.
+$PY -c 'import django,sqlite3;django.setup();from django.conf import settings as s
+if s.CELERY_BROKER_URL.startswith("sqla+sqlite") and s.BROKER_DB.exists():
+    db=sqlite3.connect(s.BROKER_DB);db.execute("DELETE FROM kombu_message WHERE visible = 0");db.commit()' 2>/dev/null || true
 
 mkdir -p var/log
 declare -A pid_of=() started_at=()
