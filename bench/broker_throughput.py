@@ -27,13 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CELERY = ROOT / ".venv" / "bin" / "celery"
 
 
-def produce(transport: str, folder: str, numbers: list[int]) -> None:
+def produce(transport: str, folder: str, numbers: list[int], payload: int = 0) -> None:
     os.environ.update(BENCH_TRANSPORT=transport, BENCH_DIR=folder)
     sys.path.insert(0, str(ROOT))
     from bench.broker_app import record
 
     for n in numbers:
-        record.apply_async(args=[n], retry=True)
+        record.apply_async(args=[n, "x" * payload], retry=True)
 
 
 def done_numbers(folder: Path) -> list[int]:
@@ -41,7 +41,7 @@ def done_numbers(folder: Path) -> list[int]:
     return [int(line) for line in path.read_text().split()] if path.exists() else []
 
 
-def run(transport: str, *, tasks: int, producers: int, timeout: float) -> dict:
+def run(transport: str, *, tasks: int, producers: int, timeout: float, payload: int = 0) -> dict:
     folder = ROOT / "var" / "bench-broker" / transport
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -75,7 +75,10 @@ def run(transport: str, *, tasks: int, producers: int, timeout: float) -> dict:
             time.sleep(0.2)
         chunks = [list(range(i, tasks, producers)) for i in range(producers)]
         started = time.monotonic()
-        procs = [multiprocessing.get_context("spawn").Process(target=produce, args=(transport, str(folder), c)) for c in chunks]
+        procs = [
+            multiprocessing.get_context("spawn").Process(target=produce, args=(transport, str(folder), c, payload))
+            for c in chunks
+        ]
         for p in procs:
             p.start()
         for p in procs:
@@ -115,12 +118,13 @@ def main() -> int:
     parser.add_argument("--tasks", type=int, default=3000)
     parser.add_argument("--producers", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--payload", type=int, default=0, help="bytes of padding per message (a bigger file is written longer)")
     args = parser.parse_args()
     print(
         f"{'transport':<11} {'tasks':>6} {'sent/s':>8} {'run/s':>7} {'seconds':>8} {'lost':>5} {'twice':>6} {'errors':>7} worker"
     )
     for transport in args.transport:
-        r = run(transport, tasks=args.tasks, producers=args.producers, timeout=args.timeout)
+        r = run(transport, tasks=args.tasks, producers=args.producers, timeout=args.timeout, payload=args.payload)
         print(
             f"{r['transport']:<11} {r['tasks']:>6} {r['send_per_s']:>8.0f} {r['run_per_s']:>7.0f} {r['seconds']:>8.1f} "
             f"{r['lost']:>5} {r['twice']:>6} {r['errors']:>7} {'alive' if r['worker_alive'] else 'DIED'}",
