@@ -26,6 +26,7 @@ def broker_settings(transport: str, folder: Path) -> tuple[str, dict]:
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "data_folder_processed": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
         }
     if transport == "redis":
         return os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"), {}
