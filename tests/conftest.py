@@ -26,7 +26,10 @@ def pytest_ignore_collect(collection_path, config):
     from django.conf import settings
 
     on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
-    in_sqlite_dir = "sqlite" in collection_path.relative_to(config.rootpath).parts[:2]
+    try:
+        in_sqlite_dir = "sqlite" in collection_path.relative_to(config.rootpath).parts[:2]
+    except ValueError:  # outside the project
+        return None
     if collection_path.is_dir() and collection_path.name == "sqlite":
         return not on_sqlite
     if on_sqlite and collection_path.suffix == ".py" and collection_path.name.startswith("test_") and not in_sqlite_dir:
