@@ -11,9 +11,9 @@ HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 DEMO_PARTICIPANTS="${DEMO_PARTICIPANTS:-2000}"
 DEMO_PASSWORD="${DEMO_PASSWORD:-laju-digital-2018}"
-RESTART_LIMIT="${RESTART_LIMIT:-5}"
-RESTART_WINDOW="${RESTART_WINDOW:-300}"
-LOG_TAIL="${LOG_TAIL:-20}"
+export RESTART_LIMIT="${RESTART_LIMIT:-5}"
+export RESTART_WINDOW="${RESTART_WINDOW:-300}"
+export LOG_TAIL="${LOG_TAIL:-20}"
 
 $PY manage.py preflight
 $PY manage.py migrate --noinput -v0
@@ -28,34 +28,20 @@ $PY -c 'import django,sqlite3;django.setup();from django.conf import settings as
 if s.CELERY_BROKER_URL.startswith("sqla+sqlite") and s.BROKER_DB.exists():
     db=sqlite3.connect(s.BROKER_DB);db.execute("DELETE FROM kombu_message WHERE visible = 0");db.commit()' 2>/dev/null || true
 
-mkdir -p var/log
-declare -A pid_of=() started_at=()
-declare -a restarts=()
-
-start() {
-  local name=$1 log="var/log/$1.log"
-  case $name in
-    worker) .venv/bin/celery -A umkm_program worker --loglevel=INFO --concurrency=2 >>"$log" 2>&1 & ;;
-    beat) .venv/bin/celery -A umkm_program beat --loglevel=INFO --schedule var/celerybeat-schedule \
-        --scheduler django_celery_beat.schedulers:DatabaseScheduler >>"$log" 2>&1 & ;;
-    web) $PY manage.py runserver "$HOST:$PORT" --noreload >>"$log" 2>&1 & ;;
-  esac
-  pid_of[$name]=$!
-  started_at[$name]=$(date +%s)
-}
-
-cleanup() {
+# Web, worker and beat under scripts/supervise.sh: a process that stops is named, its log's end shown,
+# and it is started again while the others keep running.
+bash scripts/supervise.sh var/log \
+  worker ".venv/bin/celery -A umkm_program worker --loglevel=INFO --concurrency=2" \
+  beat ".venv/bin/celery -A umkm_program beat --loglevel=INFO --schedule var/celerybeat-schedule --scheduler django_celery_beat.schedulers:DatabaseScheduler" \
+  web "$PY manage.py runserver $HOST:$PORT --noreload" &
+supervisor=$!
+stop() {
   trap - EXIT INT TERM
-  for name in "${!pid_of[@]}"; do kill "${pid_of[$name]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  kill "$supervisor" 2>/dev/null || true
+  wait "$supervisor" 2>/dev/null || true
 }
-trap cleanup EXIT
+trap stop EXIT
 trap 'echo; echo "Stopping LAJU DIGITAL."; exit 0' INT TERM
-
-for name in worker beat web; do
-  : >"var/log/$name.log"
-  start "$name"
-done
 
 for _ in $(seq 1 60); do
   curl -fsS "http://$HOST:$PORT/healthz" >/dev/null 2>&1 && break
@@ -75,32 +61,8 @@ for email, _n, role in DEMO_LOGINS: print(f"    {role.label:<22} {email}")')
 
 MSG
 
-while true; do
-  dead=""
-  status=0
-  wait -n -p dead "${pid_of[@]}" || status=$?
-  [[ -n "$dead" ]] || continue
-  name=""
-  for candidate in "${!pid_of[@]}"; do [[ "${pid_of[$candidate]}" == "$dead" ]] && name=$candidate; done
-  [[ -n "$name" ]] || continue
-  now=$(date +%s)
-  {
-    echo
-    echo "make run: the $name process (pid $dead) stopped after $((now - ${started_at[$name]})) s, exit status $status."
-    echo "Last $LOG_TAIL lines of var/log/$name.log:"
-    tail -n "$LOG_TAIL" "var/log/$name.log" | sed 's/^/    /'
-  } >&2
-  recent=()
-  for entry in "${restarts[@]+"${restarts[@]}"}"; do
-    (( now - ${entry#*:} < RESTART_WINDOW )) && recent+=("$entry")
-  done
-  restarts=("${recent[@]+"${recent[@]}"}" "$name:$now")
-  count=0
-  for entry in "${restarts[@]}"; do [[ "${entry%%:*}" == "$name" ]] && count=$((count + 1)); done
-  if (( count > RESTART_LIMIT )); then
-    echo "make run: the $name stopped $count times within $RESTART_WINDOW s; stopping the platform. See var/log/$name.log." >&2
-    exit 1
-  fi
-  echo "make run: restarting the $name (the other processes keep running)." >&2
-  start "$name"
-done
+set +e
+wait "$supervisor"
+status=$?
+trap - EXIT
+exit "$status"
