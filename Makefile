@@ -38,6 +38,7 @@ migrations-check: install
 
 pytest: install
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q --ds=umkm_program.settings.test_sqlite tests/sqlite
 
 test: install services messages
 	bash scripts/ensure_system_packages.sh --with-browser

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cities.widgets import DateInput
 from sessions_app.models import Audience
 from users.scoping import cities_for, partners_for, programmes_for
 
@@ -15,8 +16,8 @@ class DashboardFilterForm(forms.Form):
     province = forms.ChoiceField(label=_("Province"), required=False)
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=None, required=False, empty_label=_("All partners"))
     audience = forms.ChoiceField(label=_("Audience"), required=False, choices=[("", _("All audiences")), *Audience.choices])
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,11 +10,11 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, F, Func, Max, Q, QuerySet, Sum
-from django.db.models.functions import Cast
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cities.models import Programme
+from cities.models import Programme, TimeZone
+from cities.timezones import zone_day_start
 from partners.models import TotStatus, Trainer
 from progress.models import ProgressSnapshot
 from progress.selectors import progress_by_city, progress_total, snapshots_for
@@ -385,6 +385,23 @@ def _status_q(status: str) -> Q:
     return ~cancelled & ~Q(status=SessionStatus.COMPLETED) & Q(attendance_closed_at__isnull=True)
 
 
+def local_days_q(*, date_from: dt.date | None, date_to: dt.date | None, field: str = "starts_at") -> Q:
+    """Sessions whose `field` falls on local days date_from..date_to in their own city's zone.
+
+    Portable (PostgreSQL and SQLite): the day bounds are computed in Python as aware datetimes,
+    one pair per zone the platform knows, instead of a database time-zone function.
+    """
+    either = Q()
+    for zone in TimeZone.values:
+        bounds = Q(city__time_zone=zone)
+        if date_from:
+            bounds &= Q(**{f"{field}__gte": zone_day_start(date_from, zone)})
+        if date_to:
+            bounds &= Q(**{f"{field}__lt": zone_day_start(date_to + dt.timedelta(days=1), zone)})
+        either |= bounds
+    return either
+
+
 def listed_sessions(*, user, filters: DashboardFilters, status: str = "") -> QuerySet[TrainingSession]:
     """The sessions a session figure counts, with the dashboard's filters; days are the city's own local date, as in the roll-ups."""
     qs = sessions_for(user).filter(programme=filters.programme)
@@ -397,12 +414,7 @@ def listed_sessions(*, user, filters: DashboardFilters, status: str = "") -> Que
     if filters.audience:
         qs = qs.filter(audience=filters.audience)
     if filters.date_from or filters.date_to:
-        local_day = Cast(Func(F("city__time_zone"), F("starts_at"), function="timezone"), DateField())
-        qs = qs.annotate(local_day=local_day)
-        if filters.date_from:
-            qs = qs.filter(local_day__gte=filters.date_from)
-        if filters.date_to:
-            qs = qs.filter(local_day__lte=filters.date_to)
+        qs = qs.filter(local_days_q(date_from=filters.date_from, date_to=filters.date_to))
     if status in SESSION_STATUSES:
         qs = qs.filter(_status_q(status))
     return qs.select_related("city", "partner", "rollup").order_by("-starts_at", "pk")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
+from cities.widgets import DateInput
 
 from .models import Partner, TotStatus
 
@@ -25,8 +26,8 @@ class PartnerForm(forms.ModelForm):
 class TrainerForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     tot_status = forms.ChoiceField(label=_("ToT status"), choices=TotStatus.choices)
-    tot_started_on = forms.DateField(label=_("ToT started"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    tot_certified_on = forms.DateField(label=_("ToT certified"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    tot_started_on = forms.DateField(label=_("ToT started"), required=False, widget=DateInput())
+    tot_certified_on = forms.DateField(label=_("ToT certified"), required=False, widget=DateInput())
     cities = forms.ModelMultipleChoiceField(
         label=_("Cities served"), queryset=City.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )

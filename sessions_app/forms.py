@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Programme
 from cities.timezones import city_zone, to_city_time
+from cities.widgets import DateInput, TimeInput
 from partners.models import Partner, TotStatus, Trainer
 
 from .models import Audience, Delivery, Roadshow, RoadshowStatus, SessionStatus
@@ -39,8 +40,8 @@ class ScheduleFilterForm(forms.Form):
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), required=False, empty_label=_("All"))
     audience = forms.ChoiceField(label=_("Audience"), choices=[("", _("All"))] + list(Audience.choices), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + list(SessionStatus.choices), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, data=None, *args, programmes, cities, partners, **kwargs):
         # The tabs carry the query string from the session list to the roadshow list and back; a status
@@ -79,8 +80,8 @@ class RoadshowForm(_CrispyForm):
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none())
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
-    starts_on = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("Start date"), widget=DateInput())
+    ends_on = forms.DateField(label=_("End date"), widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=RoadshowStatus.choices, initial=RoadshowStatus.PLANNED)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -111,9 +112,9 @@ class SessionForm(_CrispyForm):
     modules = forms.CharField(label=_("Modules covered"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     venue = forms.CharField(label=_("Venue"), max_length=255, required=False)
     online_url = forms.URLField(label=_("Online meeting link"), required=False)
-    date = forms.DateField(label=_("Date (city's local date)"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=_("Starts (local time)"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    end_time = forms.TimeField(label=_("Ends (local time)"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    date = forms.DateField(label=_("Date (city's local date)"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starts (local time)"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Ends (local time)"), widget=TimeInput())
     capacity = forms.IntegerField(label=_("Capacity"))
     status = forms.ChoiceField(
         label=_("Status"),

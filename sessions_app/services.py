@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cities.timezones import city_zone, to_city_time, zone_date
+from cities.timezones import city_time_text, city_zone, zone_date
 from participants.models import Attendance
 from partners.models import TotStatus, Trainer
 from users.models import User
@@ -123,18 +123,13 @@ def _check_trainers(
             for trainer in everyone:
                 if trainer.pk in booked:
                     field = "lead_trainer" if trainer == lead else "co_trainers"
-                    start = to_city_time(other.starts_at, other.city)
                     errors.setdefault(field, []).append(
-                        _(
-                            "%(trainer)s is already booked for “%(session)s” in %(city)s at %(when)s %(zone)s, "
-                            "which overlaps this session."
-                        )
+                        _("%(trainer)s is already booked for “%(session)s” in %(city)s at %(when)s, which overlaps this session.")
                         % {
                             "trainer": trainer,
                             "session": other.title,
                             "city": other.city,
-                            "when": start.strftime("%d/%m/%Y %H.%M"),
-                            "zone": other.city.zone_label,
+                            "when": city_time_text(other.starts_at, other.city, style="short"),
                         }
                     )
     if errors:

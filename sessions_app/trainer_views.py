@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from cities.timezones import session_time_text
 from partners.models import Trainer
 from partners.services import trainer_calendar_token_rotate
 from users.access import user_has_access
@@ -75,7 +76,7 @@ class TrainerCalendarFeedView(View):
             event.add("last-modified", session.updated_at.astimezone(dt.UTC))
             event.add("sequence", session.version)
             event.add("location", f"{session.venue}, {session.city}" if session.venue else str(session.city))
-            event.add("description", f"{session.partner} · {session.get_audience_display()} · {session.city.zone_label}")
+            event.add("description", f"{session_time_text(session)} · {session.partner} · {session.get_audience_display()}")
             if session.online_url:
                 event.add("url", session.online_url)
             event.add("status", "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED")

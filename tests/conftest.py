@@ -21,6 +21,22 @@ CHROMIUM_ARGS = [
 PASSWORD = "pass-1234-word"
 
 
+def pytest_ignore_collect(collection_path, config):
+    """tests/sqlite runs only on SQLite (`--ds=umkm_program.settings.test_sqlite`); the rest only on PostgreSQL."""
+    from django.conf import settings
+
+    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    try:
+        in_sqlite_dir = "sqlite" in collection_path.relative_to(config.rootpath).parts[:2]
+    except ValueError:  # outside the project
+        return None
+    if collection_path.is_dir() and collection_path.name == "sqlite":
+        return not on_sqlite
+    if on_sqlite and collection_path.suffix == ".py" and collection_path.name.startswith("test_") and not in_sqlite_dir:
+        return True
+    return None
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"), "args": CHROMIUM_ARGS}

@@ -7,10 +7,9 @@ from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from cities.timezones import to_zone_time, zone_label
+from cities.timezones import zone_time_text
 
 from ..models import Channel, ContactPreference, NotificationKind
 
@@ -86,9 +85,8 @@ def participant_channel(participant) -> tuple[str, str] | None:
 
 def local_when(moment: dt.datetime, *, time_zone: str, language: str) -> str:
     """'Rabu, 12 September 2018 10.00 WIT' in the city's zone, in the recipient's language."""
-    local = to_zone_time(moment, time_zone)
     with translation.override(language):
-        return f"{date_format(local, 'l, j F Y')} {date_format(local, 'TIME_FORMAT')} {zone_label(time_zone)}"
+        return zone_time_text(moment, time_zone, style="long")
 
 
 def message_render(*, kind: str, language: str, context: dict) -> tuple[str, str, list]:

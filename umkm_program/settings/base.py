@@ -1,8 +1,9 @@
 """Settings shared by every environment, read from the environment (django-environ).
 
-With nothing configured the platform runs on SQLite and kombu's filesystem
-broker (works across processes, so a real worker and beat run). Setting
-DATABASE_URL and REDIS_URL switches to PostgreSQL and Redis.
+With nothing configured the platform runs on SQLite, with kombu's SQLAlchemy
+transport on a second SQLite file as the Celery broker (works across processes,
+so a real worker and beat run). Setting DATABASE_URL and REDIS_URL switches to
+PostgreSQL and Redis.
 """
 
 from pathlib import Path
@@ -172,20 +173,19 @@ else:
     }
 
 # --- Celery -------------------------------------------------------------------
-BROKER_DIR = VAR_DIR / "broker"
+BROKER_DB = VAR_DIR / "broker.sqlite3"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    # Zero-setup default: kombu's filesystem transport works across processes.
-    CELERY_BROKER_URL = "filesystem://"
-    for _folder in ("queue", "processed"):
-        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "data_folder_processed": str(BROKER_DIR / "processed"),
-    }
+    # Zero-setup default: kombu's SQLAlchemy transport on a SQLite file. A message is one row
+    # written in one transaction, so a worker never reads half a message (kombu's filesystem
+    # transport could: kombu issue #1551). NullPool: the prefork worker must not share a pooled
+    # SQLite connection across fork. bench/broker_throughput.py measures it.
+    from sqlalchemy.pool import NullPool
+
+    CELERY_BROKER_URL = f"sqla+sqlite:///{BROKER_DB}"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}, "poolclass": NullPool}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -1,4 +1,4 @@
-"""Local development and `make run`: debug on, SQLite + filesystem broker unless URLs are set."""
+"""Local development and `make run`: debug on, SQLite + SQLite-backed broker (kombu SQLAlchemy transport) unless URLs are set."""
 
 from .base import *  # noqa: F403
 from .base import env

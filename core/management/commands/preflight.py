@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if not broker_up:
             problems.append(
                 f"Broker ({settings.CELERY_BROKER_URL.split(':')[0]}) is not reachable ({broker_detail}): set REDIS_URL "
-                "(e.g. redis://127.0.0.1:6379/0), or unset it to use the built-in filesystem broker."
+                "(e.g. redis://127.0.0.1:6379/0), or unset it to use the built-in SQLite broker."
             )
         for line in problems:
             self.stderr.write(line)

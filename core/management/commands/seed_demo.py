@@ -26,6 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--participants", type=str, default="2000", help="How many participants (default 2000).")
         parser.add_argument("--seed", type=int, default=2018, help="Random seed; the same seed gives the same data.")
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for the five demo logins.")
+        parser.add_argument(
+            "--no-logins", action="store_true", help="Do not list the logins (`make run` prints them once itself)."
+        )
 
     def handle(self, *args, **options):
         participants = positive_int(options["participants"])
@@ -43,6 +46,8 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Demo data already present ({result.participants:,} participants); logins refreshed.")
+        if options["no_logins"]:
+            return
         self.stdout.write("Demo logins (password: {}):".format(options["password"]))
         for email, _name, role in DEMO_LOGINS:
             self.stdout.write(f"  {role.label:<22} {email}")
