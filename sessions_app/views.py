@@ -22,7 +22,7 @@ from users.roles import role_of
 from users.scoping import scoped
 
 from . import selectors
-from .forms import ScheduleFilterForm, SessionCancelForm, SessionForm, SessionTrainersForm, add_service_errors
+from .forms import ScheduleFilterForm, SessionCancelForm, SessionForm, SessionTrainersForm, When, add_service_errors
 from .models import Roadshow, RoadshowStatus, SessionStatus, TrainingSession
 from .services import EditConflict, session_assign_trainers, session_cancel, session_create, session_update
 
@@ -67,6 +67,25 @@ class SessionListView(RoleRequiredMixin, ScheduleFilterMixin, ListView):
 
     def get_queryset(self):
         return selectors.sessions_for_list(user=self.request.user, filters=self.filters())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        for key in ("page", "when"):
+            query.pop(key, None)
+        current = self.filters().get("when", When.ALL)
+        ctx["when_links"] = [
+            {"value": value, "label": label, "query": _with(query, when=value), "active": value == current}
+            for value, label in When.choices
+        ]
+        return ctx
+
+
+def _with(query, **params) -> str:
+    query = query.copy()
+    for key, value in params.items():
+        query[key] = value
+    return query.urlencode()
 
 
 class SessionCalendarView(RoleRequiredMixin, ScheduleFilterMixin, TemplateView):
@@ -194,6 +213,9 @@ class SessionDetailView(RoleRequiredMixin, SessionObjectMixin, DetailView):
             changes=list(session.changes.all()[:20]),
             can_manage=role_of(self.request.user) in STAFF,
             editable=session.status not in (SessionStatus.COMPLETED, SessionStatus.CANCELLED),
+            # Everyone who may open this page runs the session (scoped: admin, its partner's coordinator,
+            # its trainers); a draft or cancelled session has no registration to offer.
+            runs_it=session.status not in (SessionStatus.DRAFT, SessionStatus.CANCELLED),
         )
         return ctx
 
