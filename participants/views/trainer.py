@@ -1,5 +1,6 @@
 """The trainer's flow on a phone: sessions, roster, search, one-tap check-in, walk-in, close attendance."""
 
+import io
 import uuid
 
 from django.contrib import messages
@@ -311,7 +312,10 @@ class SessionQrView(SessionScopedMixin, View):
         import segno
 
         qr = segno.make(sign_up_url(request, self.get_session()), error="m")
-        return HttpResponse(qr.svg_inline(scale=6, border=2), content_type="image/svg+xml")
+        # A standalone SVG file (with its namespace), so an <img> can show it; svg_inline() is for embedding.
+        out = io.BytesIO()
+        qr.save(out, kind="svg", scale=6, border=2)
+        return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 # Rows that fit one A4 page at 10 mm a row: the first page also carries the QR code and the session's details.

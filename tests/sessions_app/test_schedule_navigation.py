@@ -133,6 +133,7 @@ def test_those_who_run_a_session_get_its_link_qr_sheet_and_check_in_on_its_page(
     assert f'href="/trainer/sessions/{s.pk}/sign-up-sheet/"' in html
     assert f'href="/trainer/sessions/{s.pk}/"' in html and 'data-testid="open-checkin"' in html
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
+    assert b'<svg xmlns="http://www.w3.org/2000/svg"' in qr.content  # a file an <img> can show
     assert sheet.status_code == 200
 
 
