@@ -70,12 +70,16 @@ def test_trainer_adds_a_late_arrival_to_yesterdays_open_session_and_closes_it(ph
 
 def test_the_counter_and_every_row_of_a_person_follow_each_check_in_and_undo(phone, live_server, login, today):
     user, session = today
-    siti = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, full_name="Siti Aminah")).participant
+    siti = AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, full_name="Siti Aminah")
+    ).participant
     yohanes = AttendanceFactory(
         session=session, participant=ParticipantFactory(city=session.city, full_name="Yohanes Tapilaha")
     ).participant
     earlier = TrainingSessionFactory(partner=session.partner, city=session.city, lead_trainer=session.lead_trainer)
-    newcomer = AttendanceFactory(session=earlier, participant=ParticipantFactory(city=session.city, full_name="Siti Nurhaliza")).participant
+    newcomer = AttendanceFactory(
+        session=earlier, participant=ParticipantFactory(city=session.city, full_name="Siti Nurhaliza")
+    ).participant
 
     page = login(user)
     page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
@@ -120,7 +124,9 @@ def test_the_counter_and_every_row_of_a_person_follow_each_check_in_and_undo(pho
 
 def test_a_check_in_replayed_after_going_back_online_moves_the_counter(phone, live_server, login, today):
     user, session = today
-    person = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")).participant
+    person = AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
+    ).participant
     page = login(user)
     page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
     htmx_ready(page)
@@ -151,7 +157,9 @@ def test_the_coordinator_reaches_the_check_in_page_from_the_menu(phone, live_ser
     no_sideways_scroll(page)
 
 
-def test_the_session_page_shows_the_registration_link_qr_and_sheet_to_the_coordinator(phone, live_server, login, make_user, today):
+def test_the_session_page_shows_the_registration_link_qr_and_sheet_to_the_coordinator(
+    phone, live_server, login, make_user, today
+):
     _trainer, session = today
     coordinator = make_user(Role.PARTNER_COORDINATOR, partner=session.partner)
 
@@ -161,7 +169,9 @@ def test_the_session_page_shows_the_registration_link_qr_and_sheet_to_the_coordi
     expect(links.get_by_test_id("registration-url")).to_have_value(f"{live_server.url}/r/{session.registration_token}/")
     links.get_by_test_id("registration-qr").scroll_into_view_if_needed()
     expect(links.get_by_test_id("registration-qr")).to_be_visible()
-    page.wait_for_function("() => { const qr = document.querySelector('[data-testid=registration-qr]'); return qr.complete && qr.naturalWidth > 0; }")
+    page.wait_for_function(
+        "() => { const qr = document.querySelector('[data-testid=registration-qr]'); return qr.complete && qr.naturalWidth > 0; }"
+    )
     no_sideways_scroll(page)
     page.get_by_test_id("open-checkin").click()
     expect(page.get_by_test_id("session-title")).to_have_text(session.title)
