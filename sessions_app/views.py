@@ -92,6 +92,11 @@ class SessionCalendarView(RoleRequiredMixin, ScheduleFilterMixin, TemplateView):
     allowed_roles = STAFF
     template_name = "sessions_app/session_calendar.html"
 
+    def filter_form(self) -> ScheduleFilterForm:
+        form = super().filter_form()
+        form.fields.pop("when", None)  # a month shows all its days, past or not
+        return form
+
     def month(self) -> dt.date:
         raw = self.request.GET.get("month", "")
         try:

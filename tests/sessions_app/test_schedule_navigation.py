@@ -153,3 +153,14 @@ def test_the_check_in_page_offers_the_same_registration_partial(client, world, r
     html = client.get(f"/trainer/sessions/{s.pk}/").content.decode()
 
     assert 'data-testid="registration-links"' in html and f"/r/{s.registration_token}/" in html
+
+
+def test_the_calendar_shows_past_days_and_offers_no_upcoming_choice(client, admin_user_, spread):
+    client.force_login(admin_user_)
+    month = (timezone.now() - dt.timedelta(days=7)).strftime("%Y-%m")
+
+    response = client.get(reverse("sessions_app:session-calendar"), {"month": month})
+
+    shown = {s.title for week in response.context["weeks"] for day in week for s in day.sessions}
+    assert "Kelas minggu lalu" in shown
+    assert "when" not in response.context["filter_form"].fields
