@@ -46,6 +46,29 @@ def trainer_sessions_upcoming(*, user, now: dt.datetime | None = None) -> list[T
     return [s for s in sessions if s.is_today or s.starts_at >= now]
 
 
+PAST_OPEN_LIMIT = 30
+
+
+def trainer_sessions_past_open(*, user, now: dt.datetime | None = None) -> list[TrainingSession]:
+    """Sessions the user may run that started before today (in their city) and whose attendance is still open,
+    most recent first: late arrivals can still be added there, and attendance closed."""
+    now = now or timezone.now()
+    qs = (
+        sessions_with_counts(sessions_for(user))
+        .filter(starts_at__lt=now, attendance_closed_at__isnull=True)
+        .exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.DRAFT])
+        .order_by("-starts_at")[: PAST_OPEN_LIMIT + 1]
+    )
+    sessions = []
+    for s in qs:
+        s.local_start = session_local(s)
+        s.local_end = session_local(s, s.ends_at)
+        s.is_today = s.local_start.date() == session_local(s, now).date()
+        if not s.is_today:  # today's sessions are in the upcoming list
+            sessions.append(s)
+    return sessions[:PAST_OPEN_LIMIT]
+
+
 def session_roster(*, session: TrainingSession) -> QuerySet[Attendance]:
     return Attendance.objects.filter(session=session).select_related("participant").order_by("status", "participant__full_name")
 

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, Programme
@@ -32,6 +33,12 @@ class _CrispyForm(forms.Form):
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
+class When(models.TextChoices):
+    UPCOMING = "upcoming", _("Today and later")
+    PAST = "past", _("Past")
+    ALL = "all", _("All dates")
+
+
 class ScheduleFilterForm(forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=Programme.objects.none(), required=False, empty_label=_("All")
@@ -42,6 +49,7 @@ class ScheduleFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + list(SessionStatus.choices), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    when = forms.ChoiceField(label=_("Sessions"), choices=When.choices, required=False, initial=When.UPCOMING)
 
     def __init__(self, data=None, *args, programmes, cities, partners, **kwargs):
         # The tabs carry the query string from the session list to the roadshow list and back; a status
@@ -50,6 +58,10 @@ class ScheduleFilterForm(forms.Form):
         if data is not None and data.get("status", "") not in known:
             data = data.copy()
             data.pop("status")
+        # Sessions from today on unless asked otherwise; explicit dates without a choice mean "those dates".
+        if "when" in self.base_fields and data is not None and not data.get("when"):
+            data = data.copy()
+            data["when"] = When.ALL if data.get("date_from") or data.get("date_to") else When.UPCOMING
         super().__init__(data, *args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["city"].queryset = cities
@@ -66,7 +78,9 @@ class ScheduleFilterForm(forms.Form):
         return data
 
     def filters(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if v} if self.is_valid() else {}
+        if not self.is_valid():
+            return {"when": When.UPCOMING} if "when" in self.fields else {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
 
 
 class RoadshowFilterForm(ScheduleFilterForm):
@@ -74,6 +88,7 @@ class RoadshowFilterForm(ScheduleFilterForm):
     keeps the roadshows that hold a session for that audience."""
 
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + list(RoadshowStatus.choices), required=False)
+    when = None  # roadshows are filtered by their dates only
 
 
 class RoadshowForm(_CrispyForm):

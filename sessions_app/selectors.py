@@ -53,7 +53,33 @@ def sessions_filtered(*, user: User, filters: dict) -> QuerySet[TrainingSession]
         qs = qs.filter(zone_q_from)
     if filters.get("date_to"):
         qs = qs.filter(zone_q_to)
+    if filters.get("when") in ("upcoming", "past"):
+        qs = qs.filter(_from_today_q() if filters["when"] == "upcoming" else _before_today_q())
     return qs
+
+
+def _local_midnights(now: dt.datetime | None = None) -> dict[str, dt.datetime]:
+    """The start of today in each city time zone (Jayapura's day begins two hours before Jakarta's)."""
+    now = now or timezone.now()
+    midnights = {}
+    for tz in TimeZone.values:
+        zone = zoneinfo.ZoneInfo(tz)
+        midnights[tz] = dt.datetime.combine(now.astimezone(zone).date(), dt.time(), tzinfo=zone)
+    return midnights
+
+
+def _from_today_q() -> Q:
+    q = Q()
+    for tz, midnight in _local_midnights().items():
+        q |= Q(city__time_zone=tz, starts_at__gte=midnight)
+    return q
+
+
+def _before_today_q() -> Q:
+    q = Q()
+    for tz, midnight in _local_midnights().items():
+        q |= Q(city__time_zone=tz, starts_at__lt=midnight)
+    return q
 
 
 def sessions_for_list(*, user: User, filters: dict) -> QuerySet[TrainingSession]:
@@ -62,7 +88,8 @@ def sessions_for_list(*, user: User, filters: dict) -> QuerySet[TrainingSession]
         .select_related("city", "partner", "roadshow", "lead_trainer__user")
         .prefetch_related("co_trainers__user")
         .annotate(registered=Count("attendances", distinct=True))
-        .order_by("starts_at", "pk")
+        # past sessions: the most recent first; otherwise soonest first
+        .order_by(*(("-starts_at", "-pk") if filters.get("when") == "past" else ("starts_at", "pk")))
     )
 
 
@@ -79,6 +106,7 @@ def month_calendar(*, user: User, filters: dict, year: int, month: int) -> list[
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
     month_filters = {
         **filters,
+        "when": "all",  # a month shows all its days
         "date_from": max(first, filters.get("date_from") or first),
         "date_to": min(last, filters.get("date_to") or last),
     }

@@ -22,7 +22,7 @@ from users.roles import role_of
 from users.scoping import scoped
 
 from . import selectors
-from .forms import ScheduleFilterForm, SessionCancelForm, SessionForm, SessionTrainersForm, add_service_errors
+from .forms import ScheduleFilterForm, SessionCancelForm, SessionForm, SessionTrainersForm, When, add_service_errors
 from .models import Roadshow, RoadshowStatus, SessionStatus, TrainingSession
 from .services import EditConflict, session_assign_trainers, session_cancel, session_create, session_update
 from .services_registration_link import session_registration_link_close, session_registration_link_replace
@@ -69,10 +69,34 @@ class SessionListView(RoleRequiredMixin, ScheduleFilterMixin, ListView):
     def get_queryset(self):
         return selectors.sessions_for_list(user=self.request.user, filters=self.filters())
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        for key in ("page", "when"):
+            query.pop(key, None)
+        current = self.filters().get("when", When.ALL)
+        ctx["when_links"] = [
+            {"value": value, "label": label, "query": _with(query, when=value), "active": value == current}
+            for value, label in When.choices
+        ]
+        return ctx
+
+
+def _with(query, **params) -> str:
+    query = query.copy()
+    for key, value in params.items():
+        query[key] = value
+    return query.urlencode()
+
 
 class SessionCalendarView(RoleRequiredMixin, ScheduleFilterMixin, TemplateView):
     allowed_roles = STAFF
     template_name = "sessions_app/session_calendar.html"
+
+    def filter_form(self) -> ScheduleFilterForm:
+        form = super().filter_form()
+        form.fields.pop("when", None)  # a month shows all its days, past or not
+        return form
 
     def month(self) -> dt.date:
         raw = self.request.GET.get("month", "")
@@ -195,6 +219,9 @@ class SessionDetailView(RoleRequiredMixin, SessionObjectMixin, DetailView):
                 reverse("participants:self-register", kwargs={"token": session.registration_token})
             ),
             editable=session.status not in (SessionStatus.COMPLETED, SessionStatus.CANCELLED),
+            # Everyone who may open this page runs the session (scoped: admin, its partner's coordinator,
+            # its trainers); a draft or cancelled session has no registration to offer.
+            runs_it=session.status not in (SessionStatus.DRAFT, SessionStatus.CANCELLED),
         )
         return ctx
 

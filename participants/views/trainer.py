@@ -1,5 +1,6 @@
 """The trainer's flow on a phone: sessions, roster, search, one-tap check-in, walk-in, close attendance."""
 
+import io
 import uuid
 
 from django.contrib import messages
@@ -8,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -26,6 +27,7 @@ from ..selectors import (
     session_counts,
     session_local,
     session_roster,
+    trainer_sessions_past_open,
     trainer_sessions_upcoming,
 )
 from ..services.checkin import (
@@ -63,6 +65,7 @@ class TrainingSessionListView(PersonalDataMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["sessions"] = trainer_sessions_upcoming(user=self.request.user)
+        ctx["past_open"] = trainer_sessions_past_open(user=self.request.user)
         return ctx
 
 
@@ -165,16 +168,7 @@ class AttendanceCheckInView(SessionScopedMixin, View):
         return participant, participant.home_partner_id != session.partner_id
 
     def _reply(self, request, session, attendance, note, status=200, guest=False):
-        if request.htmx:
-            if attendance is None:
-                return HttpResponse(format_html('<div class="alert alert-danger">{}</div>', note))
-            ctx = {"session": session, "row": _row(attendance.participant, attendance.status, guest=guest), "note": note}
-            return render(request, "participants/_roster_row.html", ctx)
-        if request.headers.get("Accept", "").startswith("application/json"):
-            body = {"ok": attendance is not None, "status": getattr(attendance, "status", ""), "message": note}
-            return JsonResponse(body, status=status)
-        (messages.success if attendance else messages.error)(request, note)
-        return redirect("participants:session-checkin", pk=session.pk)
+        return checkin_reply(request, session, attendance, note, status=status, guest=guest)
 
 
 class AttendanceUndoCheckInView(SessionScopedMixin, View):
@@ -190,35 +184,61 @@ class AttendanceUndoCheckInView(SessionScopedMixin, View):
             Attendance.objects.filter(session=session, participant_id=participant_pk).select_related("participant").first()
         )
         if attendance is None:
-            return _plain_reply(request, session, None, _("That person is not on this session's list."), status=404)
+            return checkin_reply(request, session, None, _("That person is not on this session's list."), status=404)
         name = attendance.participant.full_name
         try:
             undone = attendance_undo_check_in(session=session, participant=attendance.participant, by=request.user)
         except ValidationError as exc:
-            return _plain_reply(request, session, None, " ".join(exc.messages), status=409)
+            return checkin_reply(request, session, None, " ".join(exc.messages), status=409)
         note = _("Check-in of %(name)s is undone.") % {"name": name}
         if not undone:
             note = _("%(name)s was not checked in.") % {"name": name}
         if not Attendance.objects.filter(pk=attendance.pk).exists():
             # a guest from another partner: the check-in was all that put them here, and it is gone
             note = _("Check-in of %(name)s is undone; they are no longer on this session's list.") % {"name": name}
-            if request.htmx:
-                return HttpResponse(format_html('<li class="list-group-item small" role="status">{}</li>', note))
-            messages.success(request, note)
-            return redirect("participants:session-checkin", pk=session.pk)
+            return checkin_reply(request, session, None, note, removed_id=participant_pk)
         attendance.refresh_from_db(fields=["status"])
         guest = attendance.participant_id in _guests_among(request.user, [attendance.participant_id])
-        return _plain_reply(request, session, attendance, note, guest=guest)
+        return checkin_reply(request, session, attendance, note, guest=guest)
 
 
-def _plain_reply(request, session, attendance, note, status=200, guest=False):
-    if request.htmx:
-        if attendance is None:
-            return HttpResponse(format_html('<div class="alert alert-danger">{}</div>', note))
-        ctx = {"session": session, "row": _row(attendance.participant, attendance.status, guest=guest), "note": note}
-        return render(request, "participants/_roster_row.html", ctx)
-    (messages.success if attendance else messages.error)(request, note)
+ROW_PLACES = ("search", "roster")
+
+
+def checkin_reply(request, session, attendance, note, status=200, guest=False, removed_id=None):
+    """The answer to a check-in or an undo: for htmx and for the offline queue's JSON, the new counter and
+    every row of that person on the page (out-of-band swaps); without JavaScript, back to the page.
+    `removed_id`: a guest whose undone check-in took them off the list, whose rows leave the page."""
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if request.htmx or wants_json:
+        ctx = _update_context(request, session, attendance, note, guest=guest, removed_id=removed_id)
+        html = render_to_string("participants/_checkin_update.html", ctx, request=request)
+        if wants_json:
+            ok = attendance is not None or removed_id is not None
+            body = {"ok": ok, "status": getattr(attendance, "status", ""), "message": note, "html": html}
+            return JsonResponse(body, status=status)
+        # 200 even when refused, so htmx shows the message (it does not swap 4xx answers)
+        return HttpResponse(html)
+    (messages.success if attendance is not None or removed_id is not None else messages.error)(request, note)
     return redirect("participants:session-checkin", pk=session.pk)
+
+
+def _update_context(request, session, attendance, note, guest=False, removed_id=None) -> dict:
+    ctx = {"session": session, "counts": session_counts(session=session)}
+    if removed_id is not None:
+        return {**ctx, "notice": note, "swap_rows": [], "removed_id": removed_id, "remove_rows": ROW_PLACES}
+    if attendance is None:
+        return {**ctx, "alert": note, "swap_rows": []}
+    # The page says which rows of this person it shows ("shown"); without that, both places are assumed.
+    shown = request.POST.get("shown")
+    places = [p for p in (shown or "").split(",") if p in ROW_PLACES] if shown is not None else list(ROW_PLACES)
+    return {
+        **ctx,
+        "row": _row(attendance.participant, attendance.status, guest=guest),
+        "note": note,
+        "swap_rows": places,
+        "append_to_roster": shown is not None and "roster" not in places,
+    }
 
 
 MATCH_SALT = "participants.match-offer"
@@ -361,11 +381,31 @@ class SessionQrView(SessionScopedMixin, View):
         import segno
 
         qr = segno.make(sign_up_url(request, self.get_session()), error="m")
-        return HttpResponse(qr.svg_inline(scale=6, border=2), content_type="image/svg+xml")
+        # A standalone SVG file (with its namespace), so an <img> can show it; svg_inline() is for embedding.
+        out = io.BytesIO()
+        qr.save(out, kind="svg", scale=6, border=2)
+        return HttpResponse(out.getvalue(), content_type="image/svg+xml")
+
+
+# Rows that fit one A4 page at 10 mm a row: the first page also carries the QR code and the session's details.
+SHEET_FIRST_PAGE_ROWS = 17
+SHEET_NEXT_PAGE_ROWS = 22
+
+
+def sheet_pages(places: int) -> list[range]:
+    """Row numbers 1..places split into A4 pages: one row per place, at least one page."""
+    pages, first = [], 1
+    size = SHEET_FIRST_PAGE_ROWS
+    while first <= max(places, 1):
+        last = min(first + size - 1, max(places, 1))
+        pages.append(range(first, last + 1))
+        first, size = last + 1, SHEET_NEXT_PAGE_ROWS
+    return pages
 
 
 class SessionSignUpSheetView(SessionScopedMixin, TemplateView):
-    """Printable A4 sign-up sheet: QR, title, place, local time, blank rows, the consent text and its version."""
+    """Printable A4 sign-up sheet: QR, title, place, local time, one blank row per place (paged on A4, the
+    session and the column headings repeated on every page), the consent text and its version."""
 
     template_name = "participants/sign_up_sheet.html"
 
@@ -383,7 +423,7 @@ class SessionSignUpSheetView(SessionScopedMixin, TemplateView):
             qr_svg=segno.make(url, error="m").svg_inline(scale=5, border=1),
             consent_text=consent_text(),
             consent_version=CURRENT_CONSENT_VERSION,
-            blank_rows=range(1, 19),
+            pages=sheet_pages(session.capacity),
             statuses=AttendanceStatus,
         )
         return ctx

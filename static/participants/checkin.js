@@ -47,6 +47,19 @@
     banner();
   }
 
+  // Which rows of this person the page shows, so the server's answer updates each of them (and adds a
+  // roster row for someone checked in from the search results).
+  function shownRows(participant) {
+    return ["search", "roster"].filter(function (where) {
+      return document.getElementById(where + "-person-" + participant);
+    }).join(",");
+  }
+
+  function applyUpdate(html) {
+    // The answer holds only out-of-band parts (counter, rows); htmx places each by its id.
+    if (html && window.htmx) window.htmx.swap(document.body, html, { swapStyle: "none" });
+  }
+
   function replay() {
     var queue = load();
     if (!queue.length || !navigator.onLine) { banner(); return; }
@@ -55,16 +68,16 @@
     body.append("participant", item.participant);
     body.append("client_id", item.client_id);
     body.append("csrfmiddlewaretoken", item.csrf);
+    body.append("shown", shownRows(item.participant));
     fetch(item.url, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
         if (response.status >= 500) throw new Error("server");
         // Sent (or refused for good, e.g. 404): either way it leaves the queue.
         save(load().filter(function (q) { return q.client_id !== item.client_id; }));
-        var row = document.getElementById("person-" + item.participant);
-        if (row && response.ok) {
-          var form = row.querySelector("form");
-          if (form) form.outerHTML = '<span class="badge text-bg-success p-2" data-testid="checked-in">✓</span>';
-        }
+        return response.json().catch(function () { return {}; });
+      })
+      .then(function (data) {
+        if (data && data.ok) applyUpdate(data.html);
         replay();
       })
       .catch(function () { banner(); });
@@ -83,6 +96,14 @@
   document.addEventListener("htmx:sendError", function (event) {
     var form = event.detail.elt;
     if (form && form.classList && form.classList.contains("checkin-form")) enqueue(form);
+  });
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || !form.classList) return;
+    if (form.classList.contains("checkin-form") || form.classList.contains("undo-form")) {
+      event.detail.parameters["shown"] = shownRows(form.getAttribute("data-participant"));
+    }
   });
 
   window.addEventListener("online", replay);

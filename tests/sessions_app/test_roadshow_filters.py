@@ -58,7 +58,9 @@ def test_a_session_status_carried_over_by_the_tabs_is_dropped_not_every_filter(c
     # and the other way round: the session list ignores a roadshow-only status but keeps the city
     session_in(world["rs_kupang"], at(WITA, 12, 9))
     session_in(world["rs_jayapura"], at(WIT, 12, 9))
-    sessions = client.get(reverse("sessions_app:session-list"), {"status": "confirmed", "city": world["kupang"].pk})
+    sessions = client.get(
+        reverse("sessions_app:session-list"), {"status": "confirmed", "city": world["kupang"].pk, "when": "all"}
+    )
     assert [s.city.name for s in sessions.context["sessions"]] == ["Kupang"]
 
 

@@ -39,7 +39,7 @@ def english(client):
 
 
 def test_list_shows_each_session_in_its_city_local_time(client, admin, two_sessions):
-    html = client.get(reverse("sessions_app:session-list")).content.decode()
+    html = client.get(reverse("sessions_app:session-list"), {"when": "all"}).content.decode()
     assert "12 Sep 2018, 09.00–12.00 WITA" in html
     assert "12 Sep 2018, 09.00–12.00 WIT" in html
     # Sorted by absolute time: Jayapura (00.00 UTC) comes before Kupang (01.00 UTC).
@@ -48,10 +48,10 @@ def test_list_shows_each_session_in_its_city_local_time(client, admin, two_sessi
 
 def test_list_filters_by_city_audience_status_and_local_dates(client, admin, world, two_sessions):
     url = reverse("sessions_app:session-list")
-    by_city = client.get(url, {"city": world["kupang"].pk}).context["sessions"]
+    by_city = client.get(url, {"city": world["kupang"].pk, "when": "all"}).context["sessions"]
     assert [s.city.name for s in by_city] == ["Kupang"]
-    assert not client.get(url, {"audience": "pemda"}).context["sessions"]
-    assert not client.get(url, {"status": "cancelled"}).context["sessions"]
+    assert not client.get(url, {"audience": "pemda", "when": "all"}).context["sessions"]
+    assert not client.get(url, {"status": "cancelled", "when": "all"}).context["sessions"]
     # 09.00 WIT on 12 Sep is 11 Sep in UTC; the date filter uses the city's date.
     on_the_12th = client.get(url, {"date_from": "2018-09-12", "date_to": "2018-09-12"}).context["sessions"]
     assert len(on_the_12th) == 2
@@ -74,10 +74,10 @@ def test_list_query_count_does_not_grow_with_rows(client, admin, world, django_a
 
     add(3)
     with django_assert_max_num_queries(12) as few:
-        client.get(reverse("sessions_app:session-list"))
+        client.get(reverse("sessions_app:session-list"), {"when": "all"})
     add(30)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(reverse("sessions_app:session-list"))
+        response = client.get(reverse("sessions_app:session-list"), {"when": "all"})
     assert len(response.context["sessions"]) == 33
 
 
@@ -97,7 +97,7 @@ def test_calendar_query_count_is_bounded(client, admin, world, two_sessions, dja
 
 
 def test_csv_export_has_local_and_utc_times(client, admin, two_sessions):
-    response = client.get(reverse("sessions_app:session-export"))
+    response = client.get(reverse("sessions_app:session-export"), {"when": "all"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "ID sesi"
     by_city = {r[2]: r for r in rows[1:]}
@@ -229,8 +229,8 @@ def test_coordinator_guessing_another_partners_session_gets_404(client, make_use
 
 def test_coordinator_sees_only_own_partner_sessions_and_roadshows(client, make_user, world, two_sessions, other_partner_session):
     client.force_login(make_user(Role.PARTNER_COORDINATOR, partner=world["partner"]))
-    listed = client.get(reverse("sessions_app:session-list")).context["sessions"]
-    assert {s.partner for s in listed} == {world["partner"]}
+    listed = client.get(reverse("sessions_app:session-list"), {"when": "all"}).context["sessions"]
+    assert listed and {s.partner for s in listed} == {world["partner"]}
     assert client.get(reverse("sessions_app:roadshow-update", args=[other_partner_session.roadshow_id])).status_code == 404
     # the roadshow form offers only the coordinator's own partner
     form = client.get(reverse("sessions_app:roadshow-create")).context["form"]
