@@ -62,7 +62,9 @@ def test_trainer_recognises_another_partners_person_only_by_hints_and_checks_the
     page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
     page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
     page.get_by_test_id(f"row-{theirs.pk}").get_by_test_id("undo-check-in").click()
-    expect(page.get_by_test_id("roster")).to_contain_text("tidak lagi ada di daftar sesi ini")
+    expect(page.get_by_test_id("checkin-notice")).to_contain_text("tidak lagi ada di daftar sesi ini")
+    expect(page.get_by_test_id(f"row-{theirs.pk}")).to_have_count(0)  # gone without a reload
+    expect(page.get_by_test_id("count-attended")).to_have_text("0")
     page.reload()
     expect(page.get_by_test_id("roster")).not_to_contain_text("Sari Wulandari")
     assert not Attendance.objects.filter(session=session).exists()
