@@ -5,6 +5,7 @@ so the picture has a text alternative; the numbers are also shown as tables.
 """
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -54,9 +55,61 @@ def _svg(width: int, height: int, label: str, body: str, css_class: str = "") ->
     )
 
 
+MAP_FONT_SIZE = 13
+# Wide enough for DejaVu Sans, the widest of the fonts these pages fall back to (0.6 em per character on average).
+CHAR_WIDTH = 0.62 * MAP_FONT_SIZE
+LABEL_GAP = 3
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    def overlaps(self, other: "Box") -> bool:
+        return (
+            self.x < other.x + other.w and other.x < self.x + self.w and self.y < other.y + other.h and other.y < self.y + self.h
+        )
+
+    def inside(self, width: float, height: float) -> bool:
+        return self.x >= 0 and self.y >= 0 and self.x + self.w <= width and self.y + self.h <= height
+
+
+def label_boxes(
+    marks: list[tuple[float, float, float, str]], *, width: float = MAP_WIDTH, height: float = MAP_HEIGHT
+) -> list[Box]:
+    """Where each mark's label goes: inside the map and clear of every other label and circle.
+
+    marks are (x, y, radius, text). Each label tries the right of its circle, then the left, above,
+    below, and the same places pushed further out; the first free spot wins. If none is free (a map
+    crowded beyond reason) it takes the spot inside the map that overlaps least.
+    """
+    circles = [Box(x - r, y - r, 2 * r, 2 * r) for x, y, r, _t in marks]
+    placed: list[Box] = []
+    for (x, y, r, text), own in zip(marks, circles, strict=True):
+        w, h = len(text) * CHAR_WIDTH, MAP_FONT_SIZE + 2
+        candidates = []
+        for step in range(0, 5):
+            shift = step * (h + 1)
+            candidates += [Box(x + r + LABEL_GAP, y - h / 2 + sign * shift, w, h) for sign in ((1, -1) if step else (1,))] + [
+                Box(x - r - LABEL_GAP - w, y - h / 2 + sign * shift, w, h) for sign in ((1, -1) if step else (1,))
+            ]
+            candidates += [Box(x - w / 2, y - r - LABEL_GAP - h - shift, w, h), Box(x - w / 2, y + r + LABEL_GAP + shift, w, h)]
+        inside = [c for c in candidates if c.inside(width, height)] or [
+            Box(min(max(c.x, 0), width - w), min(max(c.y, 0), height - h), w, h) for c in candidates
+        ]
+        obstacles = placed + [c for c in circles if c is not own]
+        best = min(inside, key=lambda c: sum(c.overlaps(o) for o in obstacles))
+        placed.append(best)
+    return placed
+
+
 def city_map(cities, *, link=None, pemda=False) -> SafeString:
     """The outline of Indonesia with a circle per city, coloured by progress against its target."""
     body = [f'<path d="{indonesia_path()}" fill="#dde6ee" stroke="#9fb3c8" stroke-width="0.6"/>']
+    marks, circles = [], []
     for c in cities:
         x, y = project(c.longitude, c.latitude)
         pct = c.pct or 0
@@ -73,12 +126,17 @@ def city_map(cities, *, link=None, pemda=False) -> SafeString:
             "target": _n(c.target),
             "pct": _n(c.pct if c.pct is not None else 0),
         }
-        circle = (
+        circles.append(
             f'<circle cx="{x}" cy="{y}" r="{radius:.1f}" fill="{colour}" fill-opacity="0.8" stroke="#fff" stroke-width="1.5">'
             f"<title>{escape(text)}</title></circle>"
-            f'<text x="{x + radius + 3}" y="{y + 4}" font-size="13" fill="#212529">{escape(c.name)} {_n(c.pct or 0)}%</text>'
         )
-        body.append(circle)
+        marks.append((x, y, radius, f"{c.name} {_n(c.pct or 0)}%"))
+    body += circles
+    for (_x, _y, _r, label), box in zip(marks, label_boxes(marks), strict=True):
+        body.append(
+            f'<text x="{box.x:.1f}" y="{box.y + box.h - 3:.1f}" font-size="{MAP_FONT_SIZE}" fill="#212529" '
+            f'data-label-box="{box.x:.1f} {box.y:.1f} {box.w:.1f} {box.h:.1f}">{escape(label)}</text>'
+        )
     return _svg(MAP_WIDTH, MAP_HEIGHT, _("Map of the programme cities and their progress"), "".join(body), "city-map")
 
 
