@@ -157,3 +157,28 @@ def test_dashboard_charts_use_the_pages_number_format_and_start_at_zero(page, li
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("body")).to_have_attribute("data-charts-ready", "1")
     assert {(c["thousand"], c["decimal"]) for c in page.evaluate(CHARTS_JS)} == {("1,200", "44.0")}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP])
+def test_map_labels_as_drawn_stay_inside_the_map_and_apart(page, live_server, demo, viewport):
+    page.set_viewport_size(viewport)
+    log_in(page, live_server.url, "ksp")
+
+    labels = page.evaluate(
+        """() => [...document.querySelectorAll('svg.city-map text')].map(t => {
+             const b = t.getBBox(); return {text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height};
+           })"""
+    )
+    width, height = page.evaluate(
+        "() => { const v = document.querySelector('svg.city-map').viewBox.baseVal; return [v.width, v.height]; }"
+    )
+
+    assert len(labels) == 10
+    assert next(lb for lb in labels if lb["text"].startswith("Jayapura"))["text"].endswith("%")
+    for i, a in enumerate(labels):
+        assert a["x"] >= 0 and a["x"] + a["w"] <= width and a["y"] >= 0 and a["y"] + a["h"] <= height, a
+        for b in labels[i + 1 :]:
+            apart = (
+                a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"]
+            )
+            assert apart, (a, b)
