@@ -106,6 +106,11 @@ def test_on_a_desktop_the_language_buttons_stay_on_screen(page, live_server, dem
     assert box["x"] + box["width"] <= DESKTOP["width"]
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     expect(page.locator("#main-nav")).to_be_visible()  # the menu is shown in full, not folded behind a button
+    for language in ("en", "id"):
+        page.click(f"#language-form button[value={language}]")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        assert page.locator("nav.navbar").bounding_box()["height"] < 70, language  # one line, in either language
+        assert page.locator("#language-form button[value=en]").bounding_box()["x"] + 40 <= DESKTOP["width"]
 
 
 def test_the_coordinators_schedule_on_a_phone_shows_what_each_session_is(page, live_server, demo):
