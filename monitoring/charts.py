@@ -46,10 +46,10 @@ def indonesia_path() -> str:
     return "".join(parts)
 
 
-def _svg(width: int, height: int, label: str, body: str, css_class: str = "") -> SafeString:
+def _svg(width: int, height: int, label: str, body: str, css_class: str = "", view_box: str = "") -> SafeString:
     label = escape(label)
     return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{label}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box or f"0 0 {width} {height}"}" role="img" aria-label="{label}" '
         f'class="{css_class}" preserveAspectRatio="xMidYMid meet" style="width:100%;height:auto">'
         f"<title>{label}</title>{body}</svg>"
     )
@@ -132,12 +132,30 @@ def city_map(cities, *, link=None, pemda=False) -> SafeString:
         )
         marks.append((x, y, radius, f"{c.name} {_n(c.pct or 0)}%"))
     body += circles
-    for (_x, _y, _r, label), box in zip(marks, label_boxes(marks), strict=True):
+    boxes = label_boxes(marks)
+    for (_x, _y, _r, label), box in zip(marks, boxes, strict=True):
         body.append(
             f'<text x="{box.x:.1f}" y="{box.y + box.h - 3:.1f}" font-size="{MAP_FONT_SIZE}" fill="#212529" '
             f'data-label-box="{box.x:.1f} {box.y:.1f} {box.w:.1f} {box.h:.1f}">{escape(label)}</text>'
         )
-    return _svg(MAP_WIDTH, MAP_HEIGHT, _("Map of the programme cities and their progress"), "".join(body), "city-map")
+    label = _("Map of the programme cities and their progress")
+    return _svg(MAP_WIDTH, MAP_HEIGHT, label, "".join(body), "city-map", view_box=map_view_box(marks, boxes))
+
+
+def map_view_box(marks, boxes: list[Box], *, margin: float = 24, min_width: float = 360) -> str:
+    """The part of the map the programme's cities and labels occupy, with a margin: an eastern programme
+    fills the picture instead of sitting in a corner of Indonesia (and a national one shows all of it)."""
+    if not marks:
+        return f"0 0 {MAP_WIDTH} {MAP_HEIGHT}"
+    shapes = boxes + [Box(x - r, y - r, 2 * r, 2 * r) for x, y, r, _t in marks]
+    left = max(0.0, min(b.x for b in shapes) - margin)
+    right = min(float(MAP_WIDTH), max(b.x + b.w for b in shapes) + margin)
+    top = max(0.0, min(b.y for b in shapes) - margin)
+    bottom = min(float(MAP_HEIGHT), max(b.y + b.h for b in shapes) + margin)
+    if right - left < min_width:
+        grow = (min_width - (right - left)) / 2
+        left, right = max(0.0, left - grow), min(float(MAP_WIDTH), right + grow)
+    return f"{left:.1f} {top:.1f} {right - left:.1f} {bottom - top:.1f}"
 
 
 def city_bars(cities) -> SafeString:

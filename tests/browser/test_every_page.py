@@ -174,14 +174,14 @@ def test_map_labels_as_drawn_stay_inside_the_map_and_apart(page, live_server, de
              const b = t.getBBox(); return {text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height};
            })"""
     )
-    width, height = page.evaluate(
-        "() => { const v = document.querySelector('svg.city-map').viewBox.baseVal; return [v.width, v.height]; }"
+    left, top, width, height = page.evaluate(
+        "() => { const v = document.querySelector('svg.city-map').viewBox.baseVal; return [v.x, v.y, v.width, v.height]; }"
     )
 
     assert len(labels) == 10
     assert next(lb for lb in labels if lb["text"].startswith("Jayapura"))["text"].endswith("%")
     for i, a in enumerate(labels):
-        assert a["x"] >= 0 and a["x"] + a["w"] <= width and a["y"] >= 0 and a["y"] + a["h"] <= height, a
+        assert left <= a["x"] and a["x"] + a["w"] <= left + width and top <= a["y"] and a["y"] + a["h"] <= top + height, a
         for b in labels[i + 1 :]:
             apart = (
                 a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"]
