@@ -89,7 +89,7 @@ def label_boxes(
     circles = [Box(x - r, y - r, 2 * r, 2 * r) for x, y, r, _t in marks]
     placed: list[Box] = []
     for (x, y, r, text), own in zip(marks, circles, strict=True):
-        w, h = len(text) * CHAR_WIDTH, MAP_FONT_SIZE + 2
+        w, h = len(text) * CHAR_WIDTH, MAP_FONT_SIZE + 4  # the glyphs (15.4 px for 13 px text) with room to spare
         candidates = []
         for step in range(0, 5):
             shift = step * (h + 1)
@@ -135,7 +135,7 @@ def city_map(cities, *, link=None, pemda=False) -> SafeString:
     boxes = label_boxes(marks)
     for (_x, _y, _r, label), box in zip(marks, boxes, strict=True):
         body.append(
-            f'<text x="{box.x:.1f}" y="{box.y + box.h - 3:.1f}" font-size="{MAP_FONT_SIZE}" fill="#212529" '
+            f'<text x="{box.x:.1f}" y="{box.y + MAP_FONT_SIZE:.1f}" font-size="{MAP_FONT_SIZE}" fill="#212529" '
             f'data-label-box="{box.x:.1f} {box.y:.1f} {box.w:.1f} {box.h:.1f}">{escape(label)}</text>'
         )
     label = _("Map of the programme cities and their progress")
