@@ -5,6 +5,7 @@ so the picture has a text alternative; the numbers are also shown as tables.
 """
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -45,18 +46,70 @@ def indonesia_path() -> str:
     return "".join(parts)
 
 
-def _svg(width: int, height: int, label: str, body: str, css_class: str = "") -> SafeString:
+def _svg(width: int, height: int, label: str, body: str, css_class: str = "", view_box: str = "") -> SafeString:
     label = escape(label)
     return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{label}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box or f"0 0 {width} {height}"}" role="img" aria-label="{label}" '
         f'class="{css_class}" preserveAspectRatio="xMidYMid meet" style="width:100%;height:auto">'
         f"<title>{label}</title>{body}</svg>"
     )
 
 
+MAP_FONT_SIZE = 13
+# Wide enough for DejaVu Sans, the widest of the fonts these pages fall back to (0.6 em per character on average).
+CHAR_WIDTH = 0.62 * MAP_FONT_SIZE
+LABEL_GAP = 3
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    def overlaps(self, other: "Box") -> bool:
+        return (
+            self.x < other.x + other.w and other.x < self.x + self.w and self.y < other.y + other.h and other.y < self.y + self.h
+        )
+
+    def inside(self, width: float, height: float) -> bool:
+        return self.x >= 0 and self.y >= 0 and self.x + self.w <= width and self.y + self.h <= height
+
+
+def label_boxes(
+    marks: list[tuple[float, float, float, str]], *, width: float = MAP_WIDTH, height: float = MAP_HEIGHT
+) -> list[Box]:
+    """Where each mark's label goes: inside the map and clear of every other label and circle.
+
+    marks are (x, y, radius, text). Each label tries the right of its circle, then the left, above,
+    below, and the same places pushed further out; the first free spot wins. If none is free (a map
+    crowded beyond reason) it takes the spot inside the map that overlaps least.
+    """
+    circles = [Box(x - r, y - r, 2 * r, 2 * r) for x, y, r, _t in marks]
+    placed: list[Box] = []
+    for (x, y, r, text), own in zip(marks, circles, strict=True):
+        w, h = len(text) * CHAR_WIDTH, MAP_FONT_SIZE + 4  # the glyphs (15.4 px for 13 px text) with room to spare
+        candidates = []
+        for step in range(0, 5):
+            shift = step * (h + 1)
+            candidates += [Box(x + r + LABEL_GAP, y - h / 2 + sign * shift, w, h) for sign in ((1, -1) if step else (1,))] + [
+                Box(x - r - LABEL_GAP - w, y - h / 2 + sign * shift, w, h) for sign in ((1, -1) if step else (1,))
+            ]
+            candidates += [Box(x - w / 2, y - r - LABEL_GAP - h - shift, w, h), Box(x - w / 2, y + r + LABEL_GAP + shift, w, h)]
+        inside = [c for c in candidates if c.inside(width, height)] or [
+            Box(min(max(c.x, 0), width - w), min(max(c.y, 0), height - h), w, h) for c in candidates
+        ]
+        obstacles = placed + [c for c in circles if c is not own]
+        best = min(inside, key=lambda c: sum(c.overlaps(o) for o in obstacles))
+        placed.append(best)
+    return placed
+
+
 def city_map(cities, *, link=None, pemda=False) -> SafeString:
     """The outline of Indonesia with a circle per city, coloured by progress against its target."""
     body = [f'<path d="{indonesia_path()}" fill="#dde6ee" stroke="#9fb3c8" stroke-width="0.6"/>']
+    marks, circles = [], []
     for c in cities:
         x, y = project(c.longitude, c.latitude)
         pct = c.pct or 0
@@ -73,13 +126,36 @@ def city_map(cities, *, link=None, pemda=False) -> SafeString:
             "target": _n(c.target),
             "pct": _n(c.pct if c.pct is not None else 0),
         }
-        circle = (
+        circles.append(
             f'<circle cx="{x}" cy="{y}" r="{radius:.1f}" fill="{colour}" fill-opacity="0.8" stroke="#fff" stroke-width="1.5">'
             f"<title>{escape(text)}</title></circle>"
-            f'<text x="{x + radius + 3}" y="{y + 4}" font-size="13" fill="#212529">{escape(c.name)} {_n(c.pct or 0)}%</text>'
         )
-        body.append(circle)
-    return _svg(MAP_WIDTH, MAP_HEIGHT, _("Map of the programme cities and their progress"), "".join(body), "city-map")
+        marks.append((x, y, radius, f"{c.name} {_n(c.pct or 0)}%"))
+    body += circles
+    boxes = label_boxes(marks)
+    for (_x, _y, _r, label), box in zip(marks, boxes, strict=True):
+        body.append(
+            f'<text x="{box.x:.1f}" y="{box.y + MAP_FONT_SIZE:.1f}" font-size="{MAP_FONT_SIZE}" fill="#212529" '
+            f'data-label-box="{box.x:.1f} {box.y:.1f} {box.w:.1f} {box.h:.1f}">{escape(label)}</text>'
+        )
+    label = _("Map of the programme cities and their progress")
+    return _svg(MAP_WIDTH, MAP_HEIGHT, label, "".join(body), "city-map", view_box=map_view_box(marks, boxes))
+
+
+def map_view_box(marks, boxes: list[Box], *, margin: float = 24, min_width: float = 360) -> str:
+    """The part of the map the programme's cities and labels occupy, with a margin: an eastern programme
+    fills the picture instead of sitting in a corner of Indonesia (and a national one shows all of it)."""
+    if not marks:
+        return f"0 0 {MAP_WIDTH} {MAP_HEIGHT}"
+    shapes = boxes + [Box(x - r, y - r, 2 * r, 2 * r) for x, y, r, _t in marks]
+    left = max(0.0, min(b.x for b in shapes) - margin)
+    right = min(float(MAP_WIDTH), max(b.x + b.w for b in shapes) + margin)
+    top = max(0.0, min(b.y for b in shapes) - margin)
+    bottom = min(float(MAP_HEIGHT), max(b.y + b.h for b in shapes) + margin)
+    if right - left < min_width:
+        grow = (min_width - (right - left)) / 2
+        left, right = max(0.0, left - grow), min(float(MAP_WIDTH), right + grow)
+    return f"{left:.1f} {top:.1f} {right - left:.1f} {bottom - top:.1f}"
 
 
 def city_bars(cities) -> SafeString:

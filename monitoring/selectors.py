@@ -108,6 +108,17 @@ class Overview:
         return self.totals["umkm_trained"]
 
     @property
+    def ended(self) -> bool:
+        """The programme's end date has passed: its outcome is final and there is no current pace to speak of."""
+        return self.today > self.programme.ends_on
+
+    @property
+    def average_per_week(self) -> float:
+        """UMKM trained a week on average over the whole programme."""
+        weeks = max(1, (self.programme.ends_on - self.programme.starts_on).days) / 7
+        return round(self.trained / weeks, 1)
+
+    @property
     def pct(self) -> float | None:
         return _pct(self.trained, self.target)
 

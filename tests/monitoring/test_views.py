@@ -58,7 +58,9 @@ def test_pace_and_projection(world, make_user):
     trained = ov.trained
     assert ov.pace_per_week == 0  # every session was in 2018: no current pace, so no invented date
     assert ov.projected_on is None
-    assert "empat minggu terakhir" in response.content.decode()
+    # The programme has ended: the headline gives its outcome, not a pace (issue 10).
+    assert "Program berakhir pada 13 Agustus 2019" in response.content.decode()
+    assert "empat minggu terakhir" not in response.content.decode()
     assert ov.required_per_week == round(400 / ((world.programme.ends_on - world.programme.starts_on).days / 7), 1)
     assert ov.trend[-1].trained == trained
     assert ov.trend[0].required == 0
