@@ -3,7 +3,7 @@
 from django.db import models
 
 from .context import current_client_ip
-from .models import AuditEvent
+from .models import AuditAction, AuditEvent
 
 
 def audit_record(
@@ -23,3 +23,8 @@ def audit_record(
         object_id=str(obj.pk) if obj is not None else "",
         changes=changes or {},
     )
+
+
+def audit_bulk_export(*, actor, what: str, fmt: str, rows: int) -> AuditEvent:
+    """A list leaving the platform: which list, in which format, how many rows (never the rows themselves)."""
+    return audit_record(actor=actor, action=AuditAction.BULK_EXPORTED, changes={"what": what, "format": fmt, "rows": rows})

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView, View
 
+from audit.services import audit_bulk_export
 from umkm_program.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from users.mixins import RoleRequiredMixin
 from users.models import Role
@@ -217,12 +218,14 @@ class ProgressExportView(DashboardMixin, View):
         tables = dashboard_tables(dashboard_aggregates(filters=filters))
         stamp = f"{filters.programme.slug}-{_today():%Y%m%d}"
         if fmt == "xlsx":
+            audit_bulk_export(actor=request.user, what="dashboard", fmt="xlsx", rows=sum(len(t.rows) for t in tables))
             response = HttpResponse(tables_xlsx(tables), content_type=XLSX_CONTENT_TYPE)
             response["Content-Disposition"] = f'attachment; filename="dashboard-{stamp}.xlsx"'
             return response
         table = next((t for t in tables if t.slug == slug), None)
         if table is None:
             raise Http404
+        audit_bulk_export(actor=request.user, what=f"dashboard:{slug}", fmt="csv", rows=len(table.rows))
         response = HttpResponse(table_csv(table), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{slug}-{stamp}.csv"'
         return response

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from audit.services import audit_bulk_export
 from cities.models import City, Programme
 from partners.models import Partner
 from umkm_program.spreadsheets import CSV_CONTENT_TYPE, csv_text
@@ -148,6 +149,7 @@ class SessionExportView(RoleRequiredMixin, ScheduleFilterMixin, View):
             _("Co-trainers"),
         ]
         sessions = selectors.sessions_for_list(user=request.user, filters=self.filters()).select_related("programme")
+        audit_bulk_export(actor=request.user, what="sessions", fmt="csv", rows=sessions.count())
 
         def rows():
             for s in sessions:

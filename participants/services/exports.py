@@ -11,6 +11,15 @@ from umkm_program.spreadsheets import csv_lines, xlsx_bytes
 from ..models import Attendance, Participant
 
 
+def _exported_participants(qs: QuerySet[Participant]) -> QuerySet[Participant]:
+    return qs.filter(merged_into__isnull=True, erased_at__isnull=True)
+
+
+def export_row_count(*, what: str, qs: QuerySet) -> int:
+    """How many rows the export of `what` writes from `qs` (for the audit log)."""
+    return _exported_participants(qs).count() if what == "participants" else qs.count()
+
+
 def _participant_rows(qs: QuerySet[Participant]) -> tuple[list[str], Iterator[list]]:
     header = [
         _("id"),
@@ -30,7 +39,7 @@ def _participant_rows(qs: QuerySet[Participant]) -> tuple[list[str], Iterator[li
         _("agrees to WhatsApp messages"),
         _("test data"),
     ]
-    qs = qs.filter(merged_into__isnull=True, erased_at__isnull=True).select_related("city").order_by("pk")
+    qs = _exported_participants(qs).select_related("city").order_by("pk")
 
     def rows():
         for p in qs.iterator(chunk_size=2000):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from audit.services import audit_bulk_export
 from umkm_program.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from users.models import Role
 from users.scoping import (
@@ -25,7 +26,7 @@ from users.scoping import (
 from ..forms import ErasureForm, ImportUploadForm
 from ..models import DuplicateStatus, ImportStatus, Participant, ParticipantImport, ProposalStatus
 from ..phones import phone_display, phone_search_digits
-from ..services.exports import export_csv_stream, export_xlsx_bytes
+from ..services.exports import export_csv_stream, export_row_count, export_xlsx_bytes
 from ..services.imports import import_apply, import_create, import_progress
 from ..services.merging import duplicate_dismiss, participant_merge
 from ..services.privacy import participant_erase, participant_export_personal_data
@@ -257,6 +258,9 @@ class ExportView(PersonalDataMixin, View):
             qs = attendances_for(request.user).annotate(participant_visible=attendance_participant_visible(request.user))
         else:
             raise Http404
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        audit_bulk_export(actor=request.user, what=what, fmt=fmt, rows=export_row_count(what=what, qs=qs))
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         filename = f"{what}-{stamp}.{fmt}"
         if fmt == "csv":
