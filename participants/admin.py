@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attendance, DuplicateCandidate, Participant, ParticipantImport
+from .models import Attendance, DuplicateCandidate, Participant, ParticipantImport, ProposedChange
 
 
 class AttendanceInline(admin.TabularInline):
@@ -54,3 +54,18 @@ class ParticipantImportAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     exclude = ["rows", "preview"]
     raw_id_fields = ["created_by"]
+
+
+@admin.register(ProposedChange)
+class ProposedChangeAdmin(admin.ModelAdmin):
+    """Read-only here: proposals are accepted or rejected on the review page, where the decision is audited."""
+
+    list_display = ["participant", "session", "source", "status", "created_at", "decided_at"]
+    list_filter = ["status", "source"]
+    raw_id_fields = ["participant", "session"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
