@@ -11,15 +11,16 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
-from django.utils import timezone
 
 from cities.models import Programme, TimeZone
+from cities.selectors import programme_main
 from cities.timezones import zone_day_start
 from partners.models import TotStatus, Trainer
 from progress.models import ProgressSnapshot
 from progress.selectors import progress_by_city, progress_total, snapshots_for
 from progress.services import METRICS
-from sessions_app.models import SessionStatus, TrainingSession
+from sessions_app.models import TrainingSession
+from sessions_app.states import state_q
 from users.scoping import city_targets_for, participants_for, programmes_for, sees_every_participant, sessions_for
 
 from .models import Dimension, DimensionRollup, SessionRollup, TrainedPerson
@@ -31,9 +32,7 @@ PACE_WINDOW_DAYS = 28
 def programme_for(*, user, programme_id=None) -> Programme | None:
     """The programme a page shows: the one asked for if the user may see it, else the main one.
 
-    The main one is the largest by UMKM target among those that have started (the
-    flagship roadshow rather than a small follow-up series that happens to be newer),
-    else the most recent.
+    The main one is chosen by cities.selectors.programme_main (largest started programme).
     """
     programmes = programmes_for(user)
     if programme_id:
@@ -41,8 +40,7 @@ def programme_for(*, user, programme_id=None) -> Programme | None:
             return programmes.get(pk=int(programme_id))
         except (ValueError, Programme.DoesNotExist):
             return None
-    started = programmes.filter(starts_on__lte=timezone.localdate())
-    return started.order_by("-umkm_target", "-starts_on", "pk").first() or programmes.order_by("-starts_on", "pk").first()
+    return programme_main(programmes=programmes)
 
 
 def programme_choices(*, user) -> list[Programme]:
@@ -386,14 +384,8 @@ SESSION_STATUSES = ("held", "planned", "cancelled")
 
 
 def _status_q(status: str) -> Q:
-    """The same rule progress_rebuild counts sessions by: cancelled, else held once completed or closed, else planned."""
-    cancelled = Q(status=SessionStatus.CANCELLED)
-    held = ~cancelled & (Q(status=SessionStatus.COMPLETED) | Q(attendance_closed_at__isnull=False))
-    if status == "cancelled":
-        return cancelled
-    if status == "held":
-        return held
-    return ~cancelled & ~Q(status=SessionStatus.COMPLETED) & Q(attendance_closed_at__isnull=True)
+    """The same rule progress_rebuild counts sessions by (sessions_app/states.py)."""
+    return state_q(status)
 
 
 def local_days_q(*, date_from: dt.date | None, date_to: dt.date | None, field: str = "starts_at") -> Q:

@@ -24,7 +24,8 @@ from django.utils.module_loading import import_string
 
 from cities.timezones import zone_date
 from participants.models import Attendance, AttendanceStatus
-from sessions_app.models import Audience, SessionStatus, TrainingSession
+from sessions_app.models import Audience, TrainingSession
+from sessions_app.states import session_state
 
 from .counting import counted_attendances_sql
 from .models import ALL, ProgressSnapshot
@@ -66,12 +67,7 @@ def _session_facts(programme_id: int) -> dict[int, SessionFacts]:
     )
     for pk, city_id, partner_id, audience, starts_at, status, closed_at, tz in sessions:
         item = SessionFacts(city_id, partner_id, audience, zone_date(starts_at, tz))
-        if status == SessionStatus.CANCELLED:
-            item.counts["sessions_cancelled"] = 1
-        elif status == SessionStatus.COMPLETED or closed_at is not None:
-            item.counts["sessions_held"] = 1
-        else:
-            item.counts["sessions_planned"] = 1
+        item.counts[f"sessions_{session_state(status=status, attendance_closed_at=closed_at)}"] = 1
         facts[pk] = item
 
     states = (

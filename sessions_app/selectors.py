@@ -164,6 +164,9 @@ def sessions_for_feed(*, trainer) -> QuerySet[TrainingSession]:
 
 @dataclass
 class OverviewRow:
+    """One city of the overview. planned/held/cancelled/trained are filled from the progress roll-up by the
+    view (the same figures the KSP view shows); registered and people_attended are this page's own raw counts."""
+
     city: object
     order: int
     umkm_target: int
@@ -171,18 +174,21 @@ class OverviewRow:
     planned: int = 0
     held: int = 0
     cancelled: int = 0
+    trained: int = 0
     registered: int = 0
-    attended: int = 0
+    people_attended: int = 0
 
     @property
     def percent(self) -> int:
-        return round(100 * self.attended / self.umkm_target) if self.umkm_target else 0
+        return min(100, round(100 * self.trained / self.umkm_target)) if self.umkm_target else 0
 
 
 def programme_overview(*, user: User, programme: Programme) -> list[OverviewRow]:
-    """Cities in roadshow order with their roadshows, session counts by state and people counts against target.
+    """Cities in roadshow order with their roadshows and the people registered and attending there.
 
-    Four grouped queries whatever the number of cities, sessions or participants.
+    people_attended counts a person once per city (one who attended UMKM sessions in two cities is in
+    both rows); it is not the programme's "UMKM trained", which the caller takes from progress.
+    Three grouped queries whatever the number of cities, sessions or participants.
     """
     rows: dict[int, OverviewRow] = {}
     targets = scoped(user, CityTarget).filter(programme=programme).select_related("city").order_by("roadshow_order", "city__name")
@@ -201,16 +207,6 @@ def programme_overview(*, user: User, programme: Programme) -> list[OverviewRow]
             row = rows[roadshow.city_id] = OverviewRow(city=roadshow.city, order=10_000, umkm_target=0)
         row.roadshows.append(roadshow)
     sessions = scoped(user, TrainingSession).filter(programme=programme)
-    for city_id, status, count in sessions.values_list("city_id", "status").annotate(n=Count("pk")).order_by():
-        row = rows.get(city_id)
-        if row is None:
-            continue
-        if status == SessionStatus.CANCELLED:
-            row.cancelled += count
-        elif status == SessionStatus.COMPLETED:
-            row.held += count
-        else:
-            row.planned += count
     people = (
         Attendance.objects.filter(
             session__in=sessions.values("pk"), participant__is_test=False, participant__merged_into__isnull=True
@@ -225,7 +221,7 @@ def programme_overview(*, user: User, programme: Programme) -> list[OverviewRow]
     for item in people:
         row = rows.get(item["session__city_id"])
         if row is not None:
-            row.registered, row.attended = item["registered"], item["attended"]
+            row.registered, row.people_attended = item["registered"], item["attended"]
     return sorted(rows.values(), key=lambda r: (r.order, r.city.name))
 
 
