@@ -107,6 +107,9 @@ def test_overview_totals_equal_the_ksp_view_and_the_api(client, make_user, seed)
     html = page.content.decode()
     assert re.search(rf'data-testid="total-trained"[^>]*>{totals["trained"]}<', html)
     assert re.search(rf'data-testid="total-held"[^>]*>{expected_held}<', html)
+    # the per-city head count is named differently and its definition is on the page
+    assert "Orang hadir di kota ini" in html and "UMKM terlatih" in html
+    assert "tercantum di kedua baris" in html
 
 
 def test_overview_opens_on_the_largest_started_programme_like_the_ksp_view(client, make_user):
