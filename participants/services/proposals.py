@@ -16,21 +16,10 @@ from sessions_app.models import TrainingSession
 
 from ..models import Participant, ProposalSource, ProposalStatus, ProposedChange
 from .editing import participant_update
+from .registration import PARTICIPANT_FIELDS
 
 # What a public form may propose; the phone is how the person was recognised, so it never differs.
-PROPOSABLE_FIELDS = (
-    "full_name",
-    "email",
-    "gender",
-    "age_band",
-    "business_name",
-    "agency",
-    "sector",
-    "scale",
-    "nib",
-    "baseline_social_media",
-    "whatsapp_opt_in",
-)
+PROPOSABLE_FIELDS = tuple(name for name in PARTICIPANT_FIELDS if name != "phone")
 
 
 class ProposalAlreadyDecided(Exception):

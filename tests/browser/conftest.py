@@ -44,3 +44,10 @@ def today(make_user):
         partner=partner, lead_trainer=trainer, starts_at=now - dt.timedelta(minutes=20), ends_at=now + dt.timedelta(hours=3)
     )
     return user, session
+
+
+@pytest.fixture
+def phone(page):
+    """The page on a 390×844 phone screen."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    return page

@@ -6,21 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from participants.models import Attendance, AttendanceStatus, Participant
+from tests.browser.helpers import htmx_ready
 from tests.factories import AttendanceFactory, ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(page):
-    page.set_viewport_size({"width": 390, "height": 844})
-    return page
-
-
-def htmx_ready(page):
-    """A person reads the page before typing; a test must at least wait until htmx has wired it up."""
-    page.wait_for_load_state("load")
-    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
 
 
 def test_trainer_checks_in_adds_a_walk_in_is_offered_the_known_record_and_closes(phone, live_server, login, today):

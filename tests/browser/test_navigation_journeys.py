@@ -10,21 +10,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants.models import Attendance, AttendanceStatus
+from tests.browser.helpers import htmx_ready
 from tests.factories import AttendanceFactory, ParticipantFactory, TrainingSessionFactory
 from users.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(page):
-    page.set_viewport_size({"width": 390, "height": 844})
-    return page
-
-
-def htmx_ready(page):
-    page.wait_for_load_state("load")
-    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
 
 
 def no_sideways_scroll(page):

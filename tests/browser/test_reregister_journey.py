@@ -15,12 +15,6 @@ from users.models import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def phone(page):
-    page.set_viewport_size({"width": 390, "height": 844})
-    return page
-
-
 def test_returning_participant_reregisters_without_changing_the_stored_record(phone, live_server, login, make_user):
     partner = PartnerFactory()
     earlier = TrainingSessionFactory(partner=partner)
