@@ -13,12 +13,22 @@ This module is part of the project package, below every app, and imports none of
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
 
 
+logger = logging.getLogger(__name__)
+
+
+def _send(signal: Signal, sender: Any, kwargs: dict[str, Any]) -> None:
+    for receiver, result in signal.send_robust(sender=sender, **kwargs):
+        if isinstance(result, Exception):
+            logger.error("event receiver %r failed", receiver, exc_info=result)
+
+
 def send_on_commit(signal: Signal, sender: Any, **kwargs: Any) -> None:
     """Send `signal` once the current transaction commits (at once when there is none)."""
-    transaction.on_commit(lambda: signal.send_robust(sender=sender, **kwargs), robust=True)
+    transaction.on_commit(lambda: _send(signal, sender, kwargs))
