@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from partners.models import Partner
-from sessions_app.forms import add_service_errors
+from umkm_program.forms import add_service_errors
 from users.mixins import RoleRequiredMixin
 from users.models import Role
 from users.roles import role_of

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from cities.models import City
-from sessions_app.forms import add_service_errors
+from umkm_program.forms import add_service_errors
 from users.mixins import RoleRequiredMixin
 from users.models import Role
 from users.scoping import scoped

@@ -3,7 +3,6 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,17 +10,9 @@ from cities.models import City, Programme
 from cities.timezones import city_zone, to_city_time
 from cities.widgets import DateInput, TimeInput
 from partners.models import Partner, TotStatus, Trainer
+from umkm_program.forms import add_service_errors  # noqa: F401  (the schedule views import it from here)
 
 from .models import Audience, Delivery, Roadshow, RoadshowStatus, SessionStatus
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the matching field, or at the top when the form lacks it."""
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class _CrispyForm(forms.Form):

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cities.timezones import city_time_text, city_zone, zone_date
-from participants.models import Attendance
 from partners.models import TotStatus, Trainer
 from users.models import User
 
@@ -137,7 +136,8 @@ def _check_trainers(
 
 
 def _registrations(session: TrainingSession) -> int:
-    return Attendance.objects.filter(session=session).count()
+    # Through the reverse relation participants' Attendance declares: sessions_app does not import participants.
+    return session.attendances.count()
 
 
 def _record_change(session: TrainingSession, *, kind: str, by: User | None, reason: str, **new) -> None:

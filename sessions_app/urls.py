@@ -17,7 +17,6 @@ urlpatterns = [
     path("roadshows/", roadshow_views.RoadshowListView.as_view(), name="roadshow-list"),
     path("roadshows/new/", roadshow_views.RoadshowCreateView.as_view(), name="roadshow-create"),
     path("roadshows/<int:pk>/edit/", roadshow_views.RoadshowUpdateView.as_view(), name="roadshow-update"),
-    path("overview/", roadshow_views.ProgrammeOverviewView.as_view(), name="programme-overview"),
     path("mine/", trainer_views.TrainerSessionsView.as_view(), name="trainer-sessions"),
     path("mine/calendar-link/", trainer_views.TrainerCalendarTokenView.as_view(), name="trainer-calendar-token"),
     path("ical/<str:token>.ics", trainer_views.TrainerCalendarFeedView.as_view(), name="trainer-feed"),

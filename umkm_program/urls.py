@@ -5,7 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("schedule/", include("sessions_app.urls")),
+    path("schedule/", include("monitoring.schedule_urls")),  # sessions_app.urls plus the overview
     path("partners/", include("partners.urls")),
     path("invitations/", include("invitations.urls")),
     path("notifications/", include("notifications.urls")),

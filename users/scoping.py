@@ -1,221 +1,145 @@
-"""The one place that decides which rows a user may see.
+"""The interface to the scoping rules: which rows a user may see.
 
-Every page, export and API builds its querysets here, so scoping by role and
-partner is enforced once rather than remembered view by view. Anything not
-explicitly allowed is empty.
+The rules themselves live in one module, `access/scoping.py`, in an app that sits above the
+models it scopes. Apps below it (partners, sessions_app, participants, invitations) need the
+rules in their views and services but may not import `access`, so they call these functions,
+and `access`'s AppConfig.ready() registers its module here (dependency inversion). The
+functions keep the names and signatures they had when the rules lived in this file, so no
+caller changed. Nothing here decides anything: with no rules registered every call fails
+loudly instead of answering with a guess.
 """
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from __future__ import annotations
 
-from cities.models import City, CityTarget, Programme
-from invitations.models import Invitation
-from participants.models import Attendance, DuplicateCandidate, Participant, ParticipantImport, ProposedChange
-from partners.models import Partner, Trainer
-from sessions_app.models import Roadshow, TrainingSession
+from typing import Any, Protocol
 
-from .models import Role, User
-from .roles import role_of
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 
-ADMIN = Role.PROGRAMME_ADMIN
-COORDINATOR = Role.PARTNER_COORDINATOR
-TRAINER = Role.TRAINER
-POLICY = Role.POLICY_VIEWER
-KSP = Role.KSP_MONITOR
+from .models import User
+
+
+class Scope(Protocol):
+    """What the registered rules provide (access/scoping.py, a module, satisfies it)."""
+
+    def may_see_personal_data(self, user: User) -> bool: ...
+    def may_handle_data_requests(self, user: User) -> bool: ...
+    def may_see_programme_aggregates(self, user: User) -> bool: ...
+    def may_drill_down(self, user: User) -> bool: ...
+    def may_list_sessions(self, user: User) -> bool: ...
+    def sees_every_participant(self, user: User) -> bool: ...
+    def programmes_for(self, user: User) -> QuerySet: ...
+    def cities_for(self, user: User) -> QuerySet: ...
+    def city_targets_for(self, user: User) -> QuerySet: ...
+    def partners_for(self, user: User) -> QuerySet: ...
+    def trainers_for(self, user: User) -> QuerySet: ...
+    def roadshows_for(self, user: User) -> QuerySet: ...
+    def sessions_for(self, user: User) -> QuerySet: ...
+    def attendances_for(self, user: User) -> QuerySet: ...
+    def participants_for(self, user: User) -> QuerySet: ...
+    def attendance_participant_visible(self, user: User) -> Any: ...
+    def invitations_for(self, user: User) -> QuerySet: ...
+    def participant_imports_for(self, user: User) -> QuerySet: ...
+    def duplicate_candidates_for(self, user: User) -> QuerySet: ...
+    def proposed_changes_for(self, user: User) -> QuerySet: ...
+    def scoped(self, user: User, model) -> QuerySet: ...
+
+
+_rules: Scope | None = None
+
+
+def register(rules: Scope) -> None:
+    """Called once by access.apps.AccessConfig.ready()."""
+    global _rules
+    _rules = rules
+
+
+def rules() -> Scope:
+    if _rules is None:
+        raise ImproperlyConfigured("No scoping rules registered: add 'access' to INSTALLED_APPS.")
+    return _rules
 
 
 def may_see_personal_data(user: User) -> bool:
-    """KSP monitors never see personal data; policy viewers only when an admin grants it."""
-    role = role_of(user)
-    if role in (ADMIN, COORDINATOR, TRAINER):
-        return True
-    if role == POLICY:
-        return bool(user.can_see_personal_data)
-    return False
+    return rules().may_see_personal_data(user)
 
 
 def may_handle_data_requests(user: User) -> bool:
-    """Personal-data export and erasure on a person's request (UU 27/2022): programme admins only."""
-    return role_of(user) == ADMIN
+    return rules().may_handle_data_requests(user)
 
 
 def may_see_programme_aggregates(user: User) -> bool:
-    """Programme-wide roll-ups (every city and partner): admins, policy viewers and KSP monitors."""
-    return role_of(user) in (ADMIN, POLICY, KSP)
+    return rules().may_see_programme_aggregates(user)
 
 
 def may_drill_down(user: User) -> bool:
-    """Lists of the people behind an aggregate: admins, and policy viewers granted personal data. Never KSP."""
-    return role_of(user) in (ADMIN, POLICY) and may_see_personal_data(user)
+    return rules().may_drill_down(user)
 
 
 def may_list_sessions(user: User) -> bool:
-    """Lists of the sessions behind a session figure (no personal data): admins and policy viewers. Never KSP."""
-    return role_of(user) in (ADMIN, POLICY)
+    return rules().may_list_sessions(user)
 
 
 def sees_every_participant(user: User) -> bool:
-    """True when participants_for(user) is every participant, so a query may skip that filter."""
-    return role_of(user) in (ADMIN, POLICY) and may_see_personal_data(user)
+    return rules().sees_every_participant(user)
 
 
-def _trainer_session_filter(user: User) -> Q:
-    return Q(lead_trainer__user=user) | Q(co_trainers__user=user)
+def programmes_for(user: User) -> QuerySet:
+    return rules().programmes_for(user)
 
 
-def programmes_for(user: User) -> QuerySet[Programme]:
-    return Programme.objects.all() if role_of(user) else Programme.objects.none()
+def cities_for(user: User) -> QuerySet:
+    return rules().cities_for(user)
 
 
-def cities_for(user: User) -> QuerySet[City]:
-    return City.objects.all() if role_of(user) else City.objects.none()
+def city_targets_for(user: User) -> QuerySet:
+    return rules().city_targets_for(user)
 
 
-def city_targets_for(user: User) -> QuerySet[CityTarget]:
-    return CityTarget.objects.all() if role_of(user) else CityTarget.objects.none()
+def partners_for(user: User) -> QuerySet:
+    return rules().partners_for(user)
 
 
-def partners_for(user: User) -> QuerySet[Partner]:
-    role = role_of(user)
-    if role in (ADMIN, POLICY, KSP):
-        return Partner.objects.all()
-    if role in (COORDINATOR, TRAINER):
-        return Partner.objects.filter(pk=user.partner_id)
-    return Partner.objects.none()
+def trainers_for(user: User) -> QuerySet:
+    return rules().trainers_for(user)
 
 
-def trainers_for(user: User) -> QuerySet[Trainer]:
-    role = role_of(user)
-    if role in (ADMIN, POLICY):
-        return Trainer.objects.all()
-    if role == COORDINATOR:
-        return Trainer.objects.filter(partner_id=user.partner_id)
-    if role == TRAINER:
-        return Trainer.objects.filter(user=user)
-    return Trainer.objects.none()
+def roadshows_for(user: User) -> QuerySet:
+    return rules().roadshows_for(user)
 
 
-def roadshows_for(user: User) -> QuerySet[Roadshow]:
-    role = role_of(user)
-    if role in (ADMIN, POLICY, KSP):
-        return Roadshow.objects.all()
-    if role == COORDINATOR:
-        return Roadshow.objects.filter(partner_id=user.partner_id)
-    if role == TRAINER:
-        session_roadshows = TrainingSession.objects.filter(_trainer_session_filter(user)).values("roadshow_id")
-        return Roadshow.objects.filter(pk__in=session_roadshows)
-    return Roadshow.objects.none()
+def sessions_for(user: User) -> QuerySet:
+    return rules().sessions_for(user)
 
 
-def sessions_for(user: User) -> QuerySet[TrainingSession]:
-    role = role_of(user)
-    if role in (ADMIN, POLICY, KSP):
-        return TrainingSession.objects.all()
-    if role == COORDINATOR:
-        return TrainingSession.objects.filter(partner_id=user.partner_id)
-    if role == TRAINER:
-        ids = TrainingSession.objects.filter(_trainer_session_filter(user)).values("pk")
-        return TrainingSession.objects.filter(pk__in=ids)
-    return TrainingSession.objects.none()
+def attendances_for(user: User) -> QuerySet:
+    return rules().attendances_for(user)
 
 
-def attendances_for(user: User) -> QuerySet[Attendance]:
-    role = role_of(user)
-    if not may_see_personal_data(user):
-        return Attendance.objects.none()
-    if role in (ADMIN, POLICY):
-        return Attendance.objects.all()
-    return Attendance.objects.filter(session__in=sessions_for(user).values("pk"))
-
-
-def participants_for(user: User) -> QuerySet[Participant]:
-    """People whose records the user may open: never widened by someone attending one's session.
-
-    A person belongs to the partner that registered them first (Participant.home_partner).
-    Coordinators see their partner's people; trainers those of their partner who are in their own
-    sessions. Checking in someone of another partner puts them on that session's roster
-    (attendances_for) but opens nothing else about them. Anyone sees the records they created.
-    """
-    role = role_of(user)
-    if not may_see_personal_data(user):
-        return Participant.objects.none()
-    if role in (ADMIN, POLICY):
-        return Participant.objects.all()
-    if not user.partner_id:  # never let "no partner" match the people without one
-        return Participant.objects.filter(created_by=user)
-    if role == COORDINATOR:
-        return Participant.objects.filter(Q(home_partner_id=user.partner_id) | Q(created_by=user))
-    if role == TRAINER:
-        session_ids = sessions_for(user).values("pk")
-        in_my_sessions = Attendance.objects.filter(session__in=session_ids).values("participant_id")
-        return Participant.objects.filter(Q(pk__in=in_my_sessions, home_partner_id=user.partner_id) | Q(created_by=user))
-    return Participant.objects.none()
+def participants_for(user: User) -> QuerySet:
+    return rules().participants_for(user)
 
 
 def attendance_participant_visible(user: User):
-    """An annotation for attendance rows: may the user see more of this row's person than the name?
-
-    False for a guest of another partner on one's roster: the row is theirs to see, the person's
-    contact details are not.
-    """
-    if sees_every_participant(user):
-        return Value(True, output_field=BooleanField())
-    return Exists(participants_for(user).filter(pk=OuterRef("participant_id")))
+    return rules().attendance_participant_visible(user)
 
 
-def invitations_for(user: User) -> QuerySet[Invitation]:
-    role = role_of(user)
-    if role == ADMIN:
-        return Invitation.objects.all()
-    if role == COORDINATOR:
-        return Invitation.objects.filter(partner_id=user.partner_id, role=TRAINER)
-    return Invitation.objects.none()
+def invitations_for(user: User) -> QuerySet:
+    return rules().invitations_for(user)
 
 
-def participant_imports_for(user: User) -> QuerySet[ParticipantImport]:
-    """Uploaded lists hold personal data: admins see all, coordinators and trainers their own uploads."""
-    role = role_of(user)
-    if role == ADMIN:
-        return ParticipantImport.objects.all()
-    if role in (COORDINATOR, TRAINER):
-        return ParticipantImport.objects.filter(created_by=user)
-    return ParticipantImport.objects.none()
+def participant_imports_for(user: User) -> QuerySet:
+    return rules().participant_imports_for(user)
 
 
-def duplicate_candidates_for(user: User) -> QuerySet[DuplicateCandidate]:
-    """The merge queue compares people across partners: programme admins only."""
-    return DuplicateCandidate.objects.all() if role_of(user) == ADMIN else DuplicateCandidate.objects.none()
+def duplicate_candidates_for(user: User) -> QuerySet:
+    return rules().duplicate_candidates_for(user)
 
 
-def proposed_changes_for(user: User) -> QuerySet[ProposedChange]:
-    """Changes proposed through public forms: admins, and coordinators for the people they may see (never trainers)."""
-    role = role_of(user)
-    if role == ADMIN:
-        return ProposedChange.objects.all()
-    if role == COORDINATOR:
-        return ProposedChange.objects.filter(participant__in=participants_for(user).values("pk"))
-    return ProposedChange.objects.none()
-
-
-_BY_MODEL = {
-    ProposedChange: proposed_changes_for,
-    ParticipantImport: participant_imports_for,
-    DuplicateCandidate: duplicate_candidates_for,
-    Programme: programmes_for,
-    City: cities_for,
-    CityTarget: city_targets_for,
-    Partner: partners_for,
-    Trainer: trainers_for,
-    Roadshow: roadshows_for,
-    TrainingSession: sessions_for,
-    Attendance: attendances_for,
-    Participant: participants_for,
-    Invitation: invitations_for,
-}
+def proposed_changes_for(user: User) -> QuerySet:
+    return rules().proposed_changes_for(user)
 
 
 def scoped(user: User, model) -> QuerySet:
     """The queryset of `model` that `user` may see."""
-    try:
-        return _BY_MODEL[model](user)
-    except KeyError:
-        raise LookupError(f"No scoping rule for {model.__name__}: add one to users/scoping.py") from None
+    return rules().scoped(user, model)

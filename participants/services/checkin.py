@@ -20,9 +20,11 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from progress.services import progress_refresh_soon
 from sessions_app.models import TrainingSession
+from umkm_program.events import send_on_commit
 from users.models import Role
 from users.roles import role_of
 
+from ..events import participant_created
 from ..models import Attendance, AttendanceStatus, MatchReason, Participant, RegistrationSource
 from .locks import advisory_lock
 from .matching import Match, duplicate_candidates_record
@@ -252,8 +254,6 @@ def participant_walk_in(
     record goes to the merge queue against each of them. `language` is the language of the
     trainer's page; it becomes the new person's message language.
     """
-    from notifications.services.preferences import contact_language_set
-
     with transaction.atomic():
         advisory_lock(key=f"attendance-client:{client_id}")
         replay = Attendance.objects.filter(client_id=client_id).first()
@@ -263,8 +263,7 @@ def participant_walk_in(
         after_close = _ensure_may_change(session=session, by=by)
         participant = participant_create(data=data, session=session, by=by)
         duplicate_candidates_record(participant=participant, matches=list(uncertain_matches))
-        if language:
-            contact_language_set(participant=participant, language=language)
+        send_on_commit(participant_created, sender=Participant, participant_id=participant.pk, language=language)
         attendance = Attendance.objects.create(
             participant=participant,
             session=session,

@@ -18,6 +18,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cities.timezones import to_zone_time
 
+from ..events import personal_data_erase, personal_data_export
 from ..models import Attendance, DuplicateCandidate, DuplicateStatus, Participant, ParticipantImport, ProposedChange
 from ..phones import phone_normalise
 
@@ -43,8 +44,6 @@ def _local(value: dt.datetime | None, city) -> str | None:
 
 def participant_personal_data(*, participant: Participant) -> dict[str, Any]:
     """Everything the platform holds about this person, as plain JSON-ready data (no other people's data)."""
-    from notifications.models import ContactPreference, Notification
-
     p = participant
     ids = [p.pk, *Participant.objects.filter(merged_into=p).values_list("pk", flat=True)]
     attendances = (
@@ -52,9 +51,7 @@ def participant_personal_data(*, participant: Participant) -> dict[str, Any]:
         .select_related("session", "session__city")
         .order_by("session__starts_at", "pk")
     )
-    preference = ContactPreference.objects.filter(participant=p).first()
-    notifications = Notification.objects.filter(participant_id__in=ids).order_by("created_at", "pk")
-    return {
+    data = {
         "export_version": EXPORT_VERSION,
         "exported_at": _iso(timezone.now()),
         "participant": {
@@ -81,10 +78,6 @@ def participant_personal_data(*, participant: Participant) -> dict[str, Any]:
         },
         "consent": {"version": p.consent_version, "given_at": _iso(p.consent_at)},
         "whatsapp_opt_in": p.whatsapp_opt_in,
-        "contact_preference": {
-            "language": preference.language if preference else "",
-            "opted_out_at": _iso(preference.opted_out_at) if preference else None,
-        },
         "attendances": [
             {
                 "session_id": a.session_id,
@@ -99,14 +92,15 @@ def participant_personal_data(*, participant: Participant) -> dict[str, Any]:
             }
             for a in attendances
         ],
-        "notifications": [
-            {"channel": n.channel, "kind": n.kind, "state": n.state, "sent_at": _iso(n.sent_at)} for n in notifications
-        ],
         "proposed_changes": [
             {"values": c.values, "status": c.status, "source": c.source, "created_at": _iso(c.created_at)}
             for c in ProposedChange.objects.filter(participant_id__in=ids).order_by("created_at", "pk")
         ],
     }
+    # The copies apps above keep (the outbox: contact preference, messages) add their own sections.
+    for _receiver, sections in personal_data_export.send(sender=Participant, participant_ids=ids):
+        data.update(sections)
+    return data
 
 
 def participant_export_personal_data(*, participant: Participant, by) -> dict[str, Any]:
@@ -116,7 +110,7 @@ def participant_export_personal_data(*, participant: Participant, by) -> dict[st
         actor=by,
         action=AuditAction.PERSONAL_DATA_EXPORTED,
         obj=participant,
-        changes={"attendances": len(data["attendances"]), "notifications": len(data["notifications"])},
+        changes={"attendances": len(data["attendances"]), "notifications": len(data.get("notifications", []))},
     )
     return data
 
@@ -126,8 +120,6 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
 
     Idempotent: a second call finds erased_at set and changes nothing.
     """
-    from notifications.services.outbox import participant_notifications_erase
-
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the data is erased (for example, the person's request and its date).")})
@@ -148,7 +140,10 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
             person.erased_at = now
             person.save(update_fields=[*ERASED_FIELDS, "whatsapp_opt_in", "erased_at", "updated_at"])
         ids = [p.pk for p in people]
-        cancelled = participant_notifications_erase(participant_ids=ids, now=now)
+        # The copies apps above keep (the outbox) are erased in this same transaction: all or nothing.
+        erased_elsewhere = {}
+        for _receiver, counts in personal_data_erase.send(sender=Participant, participant_ids=ids, now=now):
+            erased_elsewhere.update(counts)
         # Proposed changes hold the values someone typed for the person: they go with the rest.
         proposals_deleted, _by_model = ProposedChange.objects.filter(participant_id__in=ids).delete()
         # Open merge-queue entries would show an erased person next to someone else: close them.
@@ -162,7 +157,7 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
             changes={
                 "fields": [*ERASED_FIELDS, "whatsapp_opt_in"],
                 "records": ids,
-                "notifications_cancelled": cancelled,
+                **erased_elsewhere,
                 "import_files_scrubbed": scrubbed_imports,
                 "proposed_changes_deleted": proposals_deleted,
                 "reason": reason[:500],

@@ -6,8 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from sessions_app.models import Audience, TrainingSession
+from umkm_program.events import send_on_commit
 
 from ..consent import CURRENT_CONSENT_VERSION
+from ..events import participant_created
 from ..models import Attendance, AttendanceStatus, Participant, ParticipantKind, RegistrationSource
 from ..selectors import registration_state
 from .locks import advisory_lock
@@ -74,8 +76,6 @@ def participant_register_self(*, session: TrainingSession, data: dict[str, Any],
     gets RegistrationClosed("full").
     `language` is the page's language; it becomes a new person's message language.
     """
-    from notifications.services.preferences import contact_language_set
-
     from .proposals import proposed_change_record
 
     with transaction.atomic():
@@ -109,8 +109,7 @@ def participant_register_self(*, session: TrainingSession, data: dict[str, Any],
                 business_name=participant.business_name or participant.agency,
             )
             duplicate_candidates_record(participant=participant, matches=matches)
-            if language:
-                contact_language_set(participant=participant, language=language)
+            send_on_commit(participant_created, sender=Participant, participant_id=participant.pk, language=language)
         attendance, _ = Attendance.objects.get_or_create(
             participant=participant,
             session=locked,

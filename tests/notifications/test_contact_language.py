@@ -40,12 +40,15 @@ def _future_session(**kw):
     return TrainingSessionFactory(starts_at=start, ends_at=start + dt.timedelta(hours=3), capacity=30, **kw)
 
 
-def test_self_registered_on_the_english_page_gets_english_reminders_indonesian_page_gets_indonesian(client):
+def test_self_registered_on_the_english_page_gets_english_reminders_indonesian_page_gets_indonesian(
+    client, django_capture_on_commit_callbacks
+):
     session = _future_session(title="Jualan di Instagram")
     client.cookies["django_language"] = "en"
-    assert _sign_up(client, session).status_code == 302
-    other = type(client)()
-    assert _sign_up(other, session, phone="081234567802", name="Siti Aminah").status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the language follows the registration's commit
+        assert _sign_up(client, session).status_code == 302
+        other = type(client)()
+        assert _sign_up(other, session, phone="081234567802", name="Siti Aminah").status_code == 302
 
     reminders_plan(now=session.starts_at - dt.timedelta(hours=20))
 
@@ -58,12 +61,14 @@ def test_self_registered_on_the_english_page_gets_english_reminders_indonesian_p
     assert "besok" in body_id
 
 
-def test_a_chosen_language_is_not_overwritten_by_a_later_visit(client):
+def test_a_chosen_language_is_not_overwritten_by_a_later_visit(client, django_capture_on_commit_callbacks):
     session = _future_session()
-    _sign_up(client, session)  # Indonesian page
+    with django_capture_on_commit_callbacks(execute=True):
+        _sign_up(client, session)  # Indonesian page
     person = Participant.objects.get()
     client.cookies["django_language"] = "en"
-    _sign_up(client, _future_session(city=session.city))
+    with django_capture_on_commit_callbacks(execute=True):
+        _sign_up(client, _future_session(city=session.city))
 
     assert ContactPreference.objects.get(participant=person).language == "id"
 
@@ -85,7 +90,9 @@ def test_unknown_languages_are_ignored_and_regional_codes_reduced():
     assert ContactPreference.objects.count() == 1
 
 
-def test_a_walk_in_added_by_a_trainer_on_the_english_page_is_recorded_in_english(client, make_user):
+def test_a_walk_in_added_by_a_trainer_on_the_english_page_is_recorded_in_english(
+    client, make_user, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     from tests.factories import PartnerFactory
@@ -100,17 +107,18 @@ def test_a_walk_in_added_by_a_trainer_on_the_english_page_is_recorded_in_english
     client.force_login(user)
     client.cookies["django_language"] = "en"
 
-    response = client.post(
-        f"/trainer/sessions/{session.pk}/walk-in/",
-        {
-            "client_id": str(uuid.uuid4()),
-            "full_name": "Yohana Wenda",
-            "phone": "081299887766",
-            "gender": "female",
-            "business_name": "Noken Wamena",
-            "consent": "on",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/trainer/sessions/{session.pk}/walk-in/",
+            {
+                "client_id": str(uuid.uuid4()),
+                "full_name": "Yohana Wenda",
+                "phone": "081299887766",
+                "gender": "female",
+                "business_name": "Noken Wamena",
+                "consent": "on",
+            },
+        )
 
     assert response.status_code == 302
     assert Participant.objects.get(full_name="Yohana Wenda").contact_preference.language == "en"

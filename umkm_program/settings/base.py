@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "participants",
     "progress",
     "invitations",
+    "access",
     "notifications",
     "monitoring",
     "audit",

@@ -1,0 +1,29 @@
+"""What participants tells the apps above it, without importing them (umkm_program/events.py).
+
+Two kinds, and why:
+
+- **Events, sent on commit** (`send_on_commit`): "this changed". The apps above react after the
+  change is stored, never for a rolled-back one, and a failing receiver does not undo it.
+- **Personal-data hooks, sent inside the request's transaction** (`Signal.send`): a data-subject
+  request under UU 27/2022 covers every copy of the person's data, including the copies apps
+  above keep (the outbox's addresses and texts). The export must be complete and the erasure
+  must be all or nothing, so their receivers run in the same transaction and an error in one
+  rolls the whole erasure back. They are the only synchronous signals.
+
+Receivers are connected by the higher app's AppConfig.ready() (its `receivers.py`) and only
+call a service of their own app.
+"""
+
+from django.dispatch import Signal
+
+# A person was created through a page (walk-in check-in, self-registration).
+# kwargs: participant_id: int, language: str (the page's language code; may be empty)
+participant_created = Signal()
+
+# Export: each receiver returns a dict of top-level sections to add to the person's export.
+# kwargs: participant_ids: list[int] (the person and the records merged into them)
+personal_data_export = Signal()
+
+# Erasure, inside its transaction: each receiver erases its copies and returns a dict of counts
+# for the audit record. kwargs: participant_ids: list[int], now: datetime
+personal_data_erase = Signal()
