@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from progress.services import progress_refresh_soon
+from sessions_app.events import attendance_closed
 from sessions_app.models import TrainingSession
+from umkm_program.events import send_on_commit
 from users.models import Role
 from users.roles import role_of
 
@@ -297,6 +299,7 @@ def attendance_close(*, session: TrainingSession, by) -> int:
             locked.attendance_closed_at = timezone.now()
             locked.save(update_fields=["attendance_closed_at", "updated_at"])
         _after_commit_progress_changed(locked)
+        send_on_commit(attendance_closed, sender=TrainingSession, session_id=locked.pk)
     session.attendance_closed_at = locked.attendance_closed_at
     return no_shows
 

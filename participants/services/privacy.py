@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from cities.timezones import to_zone_time
+from umkm_program.events import send_on_commit
 
+from ..events import participant_erased
 from ..models import Attendance, DuplicateCandidate, DuplicateStatus, Participant, ParticipantImport, ProposedChange
 from ..phones import phone_normalise
 
@@ -168,6 +170,7 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
                 "reason": reason[:500],
             },
         )
+        send_on_commit(participant_erased, sender=Participant, participant_ids=ids)
     participant.refresh_from_db()
     return True
 
