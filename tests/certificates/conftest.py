@@ -21,7 +21,7 @@ class ClosedSession:
 
 
 def make_session(make_user, *, partner=None, attended_names=("Siti Rahmawati",)):
-    partner = partner or PartnerFactory(name="Yayasan Digital Timur")
+    partner = partner or PartnerFactory()
     trainer_user = make_user(Role.TRAINER, partner=partner, name="Andi Pelatih")
     trainer = TrainerFactory(partner=partner, user=trainer_user)
     now = timezone.now()
