@@ -51,13 +51,17 @@ def _with_relations(certificates):
     return certificates
 
 
-def certificates_pdf(certificates) -> bytes:
-    """One PDF, one A4 page per certificate, in the order given."""
+def _document(certificates: list[Certificate]):
+    """The laid-out document: one page per certificate, in the order given."""
     from weasyprint import HTML
 
-    pages = [_page(c) for c in _with_relations(certificates)]
-    html = render_to_string("certificates/pdf/certificates.html", {"pages": pages})
-    return HTML(string=html).write_pdf()
+    html = render_to_string("certificates/pdf/certificates.html", {"pages": [_page(c) for c in certificates]})
+    return HTML(string=html).render()
+
+
+def certificates_pdf(certificates) -> bytes:
+    """One PDF, one A4 page per certificate, in the order given."""
+    return _document(list(_with_relations(certificates))).write_pdf()
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
@@ -70,9 +74,11 @@ def certificate_file_name(certificate: Certificate) -> str:
 
 
 def certificates_zip(certificates) -> bytes:
-    """A ZIP of one PDF per certificate."""
+    """A ZIP of one PDF per certificate: laid out once as one document, each page written as its own file."""
+    certificates = list(_with_relations(certificates))
+    document = _document(certificates)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for certificate in _with_relations(certificates):
-            archive.writestr(certificate_file_name(certificate), certificate_pdf(certificate))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+        for certificate, page in zip(certificates, document.pages, strict=True):
+            archive.writestr(certificate_file_name(certificate), document.copy([page]).write_pdf())
     return buffer.getvalue()

@@ -3,6 +3,7 @@ opens the link from their message and downloads their certificate."""
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -37,7 +38,7 @@ def test_participant_downloads_the_certificate_from_the_link_in_the_message(phon
     expect(page.get_by_test_id("certificate-list")).not_to_contain_text("Yohanes")
     with page.expect_download() as download:
         page.get_by_test_id("download-all-pdf").click()
-    assert "Maria Ratu Kupang" in _pdf_text(open(download.value.path(), "rb").read())
+    assert "Maria Ratu Kupang" in _pdf_text(Path(download.value.path()).read_bytes())
     page.context.clear_cookies()
 
     # the participant opens the link in the message they were sent
@@ -49,6 +50,6 @@ def test_participant_downloads_the_certificate_from_the_link_in_the_message(phon
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     with phone.expect_download() as download:
         phone.get_by_test_id("download-certificate").click()
-    text = _pdf_text(open(download.value.path(), "rb").read())
+    text = _pdf_text(Path(download.value.path()).read_bytes())
     certificate = Certificate.objects.get(participant=person)
     assert "Maria Ratu Kupang" in text and session.title in text and certificate.number in text
