@@ -114,3 +114,16 @@ def test_programme_set_to_after_survey_issues_but_does_not_send_yet(make_user, d
         attendance_close(session=session, by=trainer)
     assert Certificate.objects.filter(participant=person).exists()
     assert not Notification.objects.filter(kind=NotificationKind.CERTIFICATE_READY).exists()
+
+
+def test_backfill_command_issues_for_sessions_closed_earlier_without_sending(make_user):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    session, _trainer, (person,) = make_session(make_user)
+    session.attendance_closed_at = timezone.now()  # closed before certificates existed: no event then
+    session.save(update_fields=["attendance_closed_at"])
+    call_command("issue_certificates")
+    call_command("issue_certificates")
+    assert Certificate.objects.filter(participant=person).count() == 1
+    assert not Notification.objects.filter(kind=NotificationKind.CERTIFICATE_READY).exists()
