@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CertificateLookupForm(forms.Form):
-    number = forms.CharField(label=_("Certificate number"), max_length=40, help_text=_("For example LD-7K3M9-QXP4R-Z"))
+    number = forms.CharField(label=_("Certificate number"), max_length=40, help_text=_("For example LD-7K3M9-QXP4R-F"))
 
 
 class CertificateRevokeForm(forms.Form):
