@@ -15,6 +15,7 @@ from users.mixins import RoleRequiredMixin
 
 from .forms import CertificateLookupForm, CertificateRevokeForm
 from .models import Certificate
+from .numbers import number_normalise
 from .rendering import certificate_file_name, certificate_pdf, certificates_pdf, certificates_zip
 from .selectors import (
     HANDS_OUT_CERTIFICATES,
@@ -81,7 +82,8 @@ class CertificateVerifyView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         certificate = certificate_by_number(kwargs["number"])
-        ctx["number"] = kwargs["number"]
+        # Echo only a well-formed number: the page must not repeat arbitrary text put in a link.
+        ctx["number"] = number_normalise(kwargs["number"]) or ""
         ctx["certificate"] = certificate
         if certificate is not None and certificate.is_valid:
             ctx["local_date"] = to_city_time(certificate.session.starts_at, certificate.session.city).date()

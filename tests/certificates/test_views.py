@@ -89,6 +89,10 @@ def test_unknown_and_mistyped_numbers_get_a_clear_page(three_certificates):
     certificate = Certificate.objects.first()
     unknown = Client().get(reverse("certificates:verify", args=["LD-00000-00000-0"]))
     assert unknown.status_code == 404 and "Sertifikat tidak ditemukan" in unknown.content.decode()
+    assert "LD-00000-00000-0" in unknown.content.decode()
+    # text that is not a number is not repeated on the page (no message can be planted in a link)
+    planted = Client().get(reverse("certificates:verify", args=["Hubungi-0812-3456-7890"])).content.decode()
+    assert "Ini bukan nomor sertifikat" in planted and "Hubungi" not in planted
     # typed by hand, lower case without dashes, finds the certificate through the look-up form
     typed = certificate.number.lower().replace("-", "")
     response = Client().get(reverse("certificates:lookup"), {"number": typed})
