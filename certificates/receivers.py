@@ -6,7 +6,12 @@ Connected from CertificatesConfig.ready(). The events are sent after their trans
 
 from django.dispatch import receiver
 
-from participants.events import participant_erased, participant_name_changed, participants_merged
+from participants.events import (
+    attendance_corrected_after_close,
+    participant_erased,
+    participant_name_changed,
+    participants_merged,
+)
 from sessions_app.events import attendance_closed
 
 from . import tasks
@@ -30,3 +35,8 @@ def on_participants_merged(sender, *, kept_id: int, merged_id: int, **kwargs):
 @receiver(participant_erased, dispatch_uid="certificates.participant_erased")
 def on_participant_erased(sender, *, participant_ids: list[int], **kwargs):
     tasks.withdraw_erased_certificates.delay(list(participant_ids))
+
+
+@receiver(attendance_corrected_after_close, dispatch_uid="certificates.attendance_corrected_after_close")
+def on_attendance_corrected(sender, *, session_id: int, participant_id: int, **kwargs):
+    tasks.follow_corrected_attendance.delay(session_id, participant_id)

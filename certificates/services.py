@@ -140,6 +140,42 @@ def certificates_deliver(*, certificate_ids: list[int]) -> int:
     return len(rows)
 
 
+ATTENDANCE_CORRECTED = "attendance corrected"
+
+
+def certificate_follow_attendance(*, session_id: int, participant_id: int) -> str:
+    """Attendance was corrected after closing: a person now checked in gets their certificate (and its
+    link), one no longer checked in has theirs revoked, and one checked in again gets it back.
+    Returns what happened: "issued", "revoked", "restored" or "" (nothing to do)."""
+    attended = Attendance.objects.filter(
+        session_id=session_id, participant_id=participant_id, status=AttendanceStatus.ATTENDED
+    ).exists()
+    now = timezone.now()
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().filter(session_id=session_id, participant_id=participant_id).first()
+        if not attended:
+            if certificate is None or not certificate.is_valid:
+                return ""
+            certificate.status, certificate.revoked_at, certificate.revoke_reason = (
+                CertificateStatus.REVOKED,
+                now,
+                ATTENDANCE_CORRECTED,
+            )
+            certificate.save(update_fields=["status", "revoked_at", "revoke_reason", "updated_at"])
+            return "revoked"
+        if certificate is not None:
+            if certificate.status != CertificateStatus.REVOKED or certificate.revoke_reason != ATTENDANCE_CORRECTED:
+                return ""  # valid already, or revoked by an admin / withdrawn for a reason a check-in does not undo
+            certificate.status, certificate.revoked_at, certificate.revoke_reason = CertificateStatus.VALID, None, ""
+            certificate.save(update_fields=["status", "revoked_at", "revoke_reason", "updated_at"])
+            return "restored"
+    made = certificates_issue_for_session(session_id=session_id)
+    programme_id = TrainingSession.objects.values_list("programme_id", flat=True).get(pk=session_id)
+    if made and send_when_for(programme_id) == SendWhen.ON_CLOSE:
+        certificates_deliver(certificate_ids=made)
+    return "issued" if made else ""
+
+
 def certificates_reissue_for_participant(*, participant_id: int) -> int:
     """The person's name was corrected: reissue their valid certificates under the same numbers.
 

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from .services import (
+    certificate_follow_attendance,
     certificates_merge,
     certificates_on_attendance_closed,
     certificates_reissue_for_participant,
@@ -31,3 +32,8 @@ def merge_certificates(kept_id: int, merged_id: int) -> int:
 @shared_task(name="certificates.withdraw_for_erased", acks_late=True, **_DB_RETRY)
 def withdraw_erased_certificates(participant_ids: list[int]) -> int:
     return certificates_withdraw_for_erased(participant_ids=participant_ids)
+
+
+@shared_task(name="certificates.follow_attendance", acks_late=True, **_DB_RETRY)
+def follow_corrected_attendance(session_id: int, participant_id: int) -> str:
+    return certificate_follow_attendance(session_id=session_id, participant_id=participant_id)

@@ -17,3 +17,7 @@ participants_merged = Signal()
 # A participant's personal data was erased (participant_erase), with that of the records merged
 # into them. kwargs: participant_ids (list[int]).
 participant_erased = Signal()
+
+# After attendance was closed, a coordinator or admin corrected one person's attendance (a late
+# check-in or walk-in, or an undone check-in). kwargs: session_id (int), participant_id (int).
+attendance_corrected_after_close = Signal()

@@ -25,6 +25,7 @@ from umkm_program.events import send_on_commit
 from users.models import Role
 from users.roles import role_of
 
+from ..events import attendance_corrected_after_close
 from ..models import Attendance, AttendanceStatus, MatchReason, Participant, RegistrationSource
 from .locks import advisory_lock
 from .matching import Match, duplicate_candidates_record
@@ -143,7 +144,12 @@ def attendance_check_in(
                 obj=result.attendance,
                 changes={"done": "check_in", "status": [before.status if before else None, AttendanceStatus.ATTENDED]},
             )
+            _after_commit_corrected(session_id=session.pk, participant_id=participant.pk)
     return result
+
+
+def _after_commit_corrected(*, session_id: int, participant_id: int) -> None:
+    send_on_commit(attendance_corrected_after_close, sender=Attendance, session_id=session_id, participant_id=participant_id)
 
 
 def _upsert_attended(
@@ -284,6 +290,7 @@ def participant_walk_in(
                 obj=attendance,
                 changes={"done": "walk_in", "status": [None, AttendanceStatus.ATTENDED]},
             )
+            _after_commit_corrected(session_id=session.pk, participant_id=participant.pk)
         _after_commit_progress_changed(session)
         return CheckInResult(attendance, created=True, checked_in_now=True)
 
@@ -340,6 +347,8 @@ def attendance_undo_check_in(*, session: TrainingSession, participant: Participa
             )
             attendance.delete()
             _after_commit_progress_changed(locked)
+            if after_close:
+                _after_commit_corrected(session_id=locked.pk, participant_id=participant.pk)
             return True
         attendance.status = AttendanceStatus.NO_SHOW if after_close else AttendanceStatus.REGISTERED
         attendance.checked_in_at = None
@@ -352,4 +361,6 @@ def attendance_undo_check_in(*, session: TrainingSession, participant: Participa
             changes={**({"done": "undo_check_in"} if after_close else {}), "status": ["attended", attendance.status], **was},
         )
         _after_commit_progress_changed(locked)
+        if after_close:
+            _after_commit_corrected(session_id=locked.pk, participant_id=participant.pk)
     return True

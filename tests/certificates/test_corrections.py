@@ -133,3 +133,32 @@ def test_a_person_checked_in_after_close_can_be_issued_from_the_session_page(clo
     assert 'data-testid="issue-certificates"' in page
     client.post(reverse("certificates:session-issue", args=[closed_session.session.pk]))
     assert Certificate.objects.filter(participant=latecomer).exists()
+
+
+def test_attendance_corrected_after_close_follows_on_the_certificate(
+    closed_session, make_user, django_capture_on_commit_callbacks
+):
+    import uuid
+
+    from notifications.models import Notification, NotificationKind
+    from participants.services.checkin import attendance_check_in, attendance_undo_check_in
+
+    session = closed_session.session
+    coordinator = make_user(Role.PARTNER_COORDINATOR, partner=session.partner)
+    certificate = Certificate.objects.get(participant=closed_session.attended)
+
+    # a mistaken check-in undone after closing: the certificate is revoked
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_undo_check_in(session=session, participant=closed_session.attended, by=coordinator)
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.REVOKED
+    # checked in again: the same certificate is valid again
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_check_in(session=session, participant=closed_session.attended, by=coordinator, client_id=uuid.uuid4())
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.VALID
+    # a no-show who did come after all gets a certificate and its link
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_check_in(session=session, participant=closed_session.no_show, by=coordinator, client_id=uuid.uuid4())
+    assert Certificate.objects.get(participant=closed_session.no_show).status == CertificateStatus.VALID
+    assert Notification.objects.filter(kind=NotificationKind.CERTIFICATE_READY, participant=closed_session.no_show).exists()
