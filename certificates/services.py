@@ -82,6 +82,16 @@ def certificates_on_attendance_closed(*, session_id: int) -> int:
     return certificates_deliver(certificate_ids=list(ids))
 
 
+def certificate_deliver_after_survey(*, session_id: int, participant_id: int) -> int:
+    """For the feedback survey (issue 13) to call when a participant answers it: send their certificate
+    link if their programme sends certificates after the survey. Idempotent (the outbox keeps one message)."""
+    certificate = Certificate.objects.filter(session_id=session_id, participant_id=participant_id, status=CertificateStatus.VALID)
+    certificate = certificate.select_related("session").first()
+    if certificate is None or send_when_for(certificate.session.programme_id) != SendWhen.AFTER_SURVEY:
+        return 0
+    return certificates_deliver(certificate_ids=[certificate.pk])
+
+
 def _subject(certificate: Certificate) -> str:
     return f"certificate:{certificate.number}"
 

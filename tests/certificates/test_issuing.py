@@ -7,7 +7,11 @@ from django.urls import reverse
 from certificates.models import Certificate, CertificateSettings, CertificateStatus, SendWhen
 from certificates.numbers import number_normalise
 from certificates.rendering import certificate_pdf
-from certificates.services import certificates_issue_for_session, certificates_on_attendance_closed
+from certificates.services import (
+    certificate_deliver_after_survey,
+    certificates_issue_for_session,
+    certificates_on_attendance_closed,
+)
 from notifications.models import Notification, NotificationKind
 from participants.services.checkin import attendance_close
 
@@ -114,6 +118,10 @@ def test_programme_set_to_after_survey_issues_but_does_not_send_yet(make_user, d
         attendance_close(session=session, by=trainer)
     assert Certificate.objects.filter(participant=person).exists()
     assert not Notification.objects.filter(kind=NotificationKind.CERTIFICATE_READY).exists()
+    # the survey, once answered, asks for the link; asking twice sends one message
+    assert certificate_deliver_after_survey(session_id=session.pk, participant_id=person.pk) == 1
+    assert certificate_deliver_after_survey(session_id=session.pk, participant_id=person.pk) == 0
+    assert Notification.objects.filter(kind=NotificationKind.CERTIFICATE_READY, participant=person).count() == 1
 
 
 def test_backfill_command_issues_for_sessions_closed_earlier_without_sending(make_user):
