@@ -6,6 +6,7 @@ Connected from CertificatesConfig.ready(). The events are sent after their trans
 
 from django.dispatch import receiver
 
+from participants import events as participant_events
 from participants.events import (
     attendance_corrected_after_close,
     participant_erased,
@@ -15,6 +16,8 @@ from participants.events import (
 from sessions_app.events import attendance_closed
 
 from . import tasks
+from .selectors import certificates_personal_data
+from .services import certificates_withdraw_for_erased
 
 
 @receiver(attendance_closed, dispatch_uid="certificates.attendance_closed")
@@ -40,3 +43,23 @@ def on_participant_erased(sender, *, participant_ids: list[int], **kwargs):
 @receiver(attendance_corrected_after_close, dispatch_uid="certificates.attendance_corrected_after_close")
 def on_attendance_corrected(sender, *, session_id: int, participant_id: int, **kwargs):
     tasks.follow_corrected_attendance.delay(session_id, participant_id)
+
+
+# Main (issue 11) gives participants two personal-data hooks sent *inside* the erasure's and the
+# export's transaction: withdrawing there makes an erasure all or nothing, and the export complete.
+# Until this branch is merged with it they do not exist here, and the on-commit event above does
+# the withdrawal; after the merge both run, and withdrawing twice changes nothing.
+
+
+def on_personal_data_erase(sender, *, participant_ids, now=None, **kwargs) -> dict:
+    return {"certificates_withdrawn": certificates_withdraw_for_erased(participant_ids=list(participant_ids))}
+
+
+def on_personal_data_export(sender, *, participant_ids, **kwargs) -> dict:
+    return certificates_personal_data(participant_ids=list(participant_ids))
+
+
+for _name, _receiver in (("personal_data_erase", on_personal_data_erase), ("personal_data_export", on_personal_data_export)):
+    _signal = getattr(participant_events, _name, None)
+    if _signal is not None:
+        _signal.connect(_receiver, dispatch_uid=f"certificates.{_name}")

@@ -60,3 +60,22 @@ def certificate_by_number(typed: str) -> Certificate | None:
 
 def certificate_by_download_token(token: str) -> Certificate | None:
     return Certificate.objects.select_related("session__city").filter(download_token=token).first()
+
+
+def certificates_personal_data(*, participant_ids: list[int]) -> dict:
+    """The person's certificates for their personal-data export (UU 27/2022): what is printed on them."""
+    rows = Certificate.objects.filter(participant_id__in=participant_ids).select_related("session").order_by("issued_at", "pk")
+    return {
+        "certificates": [
+            {
+                "number": c.number,
+                "name": c.name,
+                "session_id": c.session_id,
+                "session": c.session.title,
+                "status": c.status,
+                "version": c.version,
+                "issued_at": c.issued_at.isoformat(),
+            }
+            for c in rows
+        ]
+    }

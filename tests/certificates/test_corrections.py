@@ -162,3 +162,13 @@ def test_attendance_corrected_after_close_follows_on_the_certificate(
         attendance_check_in(session=session, participant=closed_session.no_show, by=coordinator, client_id=uuid.uuid4())
     assert Certificate.objects.get(participant=closed_session.no_show).status == CertificateStatus.VALID
     assert Notification.objects.filter(kind=NotificationKind.CERTIFICATE_READY, participant=closed_session.no_show).exists()
+
+
+def test_personal_data_export_lists_the_persons_certificates(closed_session):
+    from certificates.selectors import certificates_personal_data
+
+    certificate = Certificate.objects.get(participant=closed_session.attended)
+    data = certificates_personal_data(participant_ids=[closed_session.attended.pk])
+    assert [(c["number"], c["name"], c["status"]) for c in data["certificates"]] == [
+        (certificate.number, "Siti Rahmawati", "valid")
+    ]
