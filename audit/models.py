@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     LOGGED_IN = "logged_in", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGGED_OUT = "logged_out", _("Logged out")
+    CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
 
 
 class AuditEvent(models.Model):

@@ -25,6 +25,7 @@ class NotificationKind(models.TextChoices):
     LOW_REGISTRATION = "low_registration", _("Session less than half full")
     SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
     SESSION_MOVED = "session_moved", _("Session moved")
+    CERTIFICATE_READY = "certificate_ready", _("Certificate of attendance")
 
 
 class Notification(models.Model):

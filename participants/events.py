@@ -27,3 +27,15 @@ personal_data_export = Signal()
 # Erasure, inside its transaction: each receiver erases its copies and returns a dict of counts
 # for the audit record. kwargs: participant_ids: list[int], now: datetime
 personal_data_erase = Signal()
+
+# A participant's name was corrected (participant_update changed full_name).
+# kwargs: participant_id (int).
+participant_name_changed = Signal()
+
+# Two records were merged into one person (participant_merge).
+# kwargs: kept_id (int), merged_id (int): merged_id's attendances now belong to kept_id.
+participants_merged = Signal()
+
+# After attendance was closed, a coordinator or admin corrected one person's attendance (a late
+# check-in or walk-in, or an undone check-in). kwargs: session_id (int), participant_id (int).
+attendance_corrected_after_close = Signal()

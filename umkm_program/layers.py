@@ -25,7 +25,7 @@ LAYERS = [
     "access",  # the scoping rules (access/scoping.py), registered into users/scoping.py
     "notifications",  # the outbox, reminders; listens to participants' events
     "progress",  # the roll-ups and every figure derived from raw rows
-    # new apps built on the figures (surveys, certificates) go here, above what they use
+    "certificates",  # certificates of attendance: issued on closing, verified by QR; listens to events
     "monitoring",  # pages, exports and API that read the figures; the programme overview
     "core",  # the site: landing pages, health, demo data, periodic task table
 ]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("participants.urls")),
     path("", include("monitoring.urls")),
+    path("", include("certificates.urls")),
     path("", include("core.urls")),
 ]

@@ -22,6 +22,7 @@ SUBJECTS = {
     NotificationKind.LOW_REGISTRATION: _("Less than half full: %(title)s"),
     NotificationKind.SESSION_CANCELLED: _("Cancelled: %(title)s"),
     NotificationKind.SESSION_MOVED: _("New time: %(title)s"),
+    NotificationKind.CERTIFICATE_READY: _("Your certificate: %(title)s"),
 }
 
 # Body parameters of the approved WhatsApp template of each kind, in order.
@@ -32,6 +33,7 @@ TEMPLATE_PARAMS = {
     NotificationKind.LOW_REGISTRATION: ["name", "title", "when", "city", "registered", "capacity", "opt_out_url"],
     NotificationKind.SESSION_CANCELLED: ["name", "title", "old_when", "reason", "opt_out_url"],
     NotificationKind.SESSION_MOVED: ["name", "title", "old_when", "when", "place", "opt_out_url"],
+    NotificationKind.CERTIFICATE_READY: ["name", "title", "url", "opt_out_url"],
 }
 
 

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from progress.services import progress_refresh_soon
+from sessions_app.events import attendance_closed
 from sessions_app.models import TrainingSession
 from umkm_program.events import send_on_commit
 from users.models import Role
 from users.roles import role_of
 
-from ..events import participant_created
+from ..events import attendance_corrected_after_close, participant_created
 from ..models import Attendance, AttendanceStatus, MatchReason, Participant, RegistrationSource
 from .locks import advisory_lock
 from .matching import Match, duplicate_candidates_record
@@ -143,7 +144,12 @@ def attendance_check_in(
                 obj=result.attendance,
                 changes={"done": "check_in", "status": [before.status if before else None, AttendanceStatus.ATTENDED]},
             )
+            _after_commit_corrected(session_id=session.pk, participant_id=participant.pk)
     return result
+
+
+def _after_commit_corrected(*, session_id: int, participant_id: int) -> None:
+    send_on_commit(attendance_corrected_after_close, sender=Attendance, session_id=session_id, participant_id=participant_id)
 
 
 def _upsert_attended(
@@ -281,6 +287,7 @@ def participant_walk_in(
                 obj=attendance,
                 changes={"done": "walk_in", "status": [None, AttendanceStatus.ATTENDED]},
             )
+            _after_commit_corrected(session_id=session.pk, participant_id=participant.pk)
         _after_commit_progress_changed(session)
         return CheckInResult(attendance, created=True, checked_in_now=True)
 
@@ -296,6 +303,7 @@ def attendance_close(*, session: TrainingSession, by) -> int:
             locked.attendance_closed_at = timezone.now()
             locked.save(update_fields=["attendance_closed_at", "updated_at"])
         _after_commit_progress_changed(locked)
+        send_on_commit(attendance_closed, sender=TrainingSession, session_id=locked.pk)
     session.attendance_closed_at = locked.attendance_closed_at
     return no_shows
 
@@ -336,6 +344,8 @@ def attendance_undo_check_in(*, session: TrainingSession, participant: Participa
             )
             attendance.delete()
             _after_commit_progress_changed(locked)
+            if after_close:
+                _after_commit_corrected(session_id=locked.pk, participant_id=participant.pk)
             return True
         attendance.status = AttendanceStatus.NO_SHOW if after_close else AttendanceStatus.REGISTERED
         attendance.checked_in_at = None
@@ -348,4 +358,6 @@ def attendance_undo_check_in(*, session: TrainingSession, participant: Participa
             changes={**({"done": "undo_check_in"} if after_close else {}), "status": ["attended", attendance.status], **was},
         )
         _after_commit_progress_changed(locked)
+        if after_close:
+            _after_commit_corrected(session_id=locked.pk, participant_id=participant.pk)
     return True

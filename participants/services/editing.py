@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from sessions_app.models import TrainingSession
+from umkm_program.events import send_on_commit
 
+from ..events import participant_name_changed
 from ..models import Attendance, DuplicateCandidate, Participant, ParticipantKind
 from ..phones import phone_normalise
 from .checkin import progress_changed
@@ -130,6 +132,8 @@ def participant_update(*, participant: Participant, by, expected_updated_at: dat
         audit_record(actor=by, action=AuditAction.PARTICIPANT_UPDATED, obj=locked, changes={"fields": changed})
         if set(changed) & set(COUNTED_FIELDS):
             _after_commit_progress(locked, old_city_id=before["city"])
+        if "full_name" in changed:
+            send_on_commit(participant_name_changed, sender=Participant, participant_id=locked.pk)
     participant.refresh_from_db()
     return changed
 

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from sessions_app.models import TrainingSession
+from umkm_program.events import send_on_commit
 
+from ..events import participants_merged
 from ..models import Attendance, AttendanceStatus, DuplicateCandidate, DuplicateStatus, Participant, ProposedChange
 from .checkin import progress_changed
 
@@ -73,6 +75,7 @@ def participant_merge(*, keep: Participant, lose: Participant, by) -> Participan
         for session in TrainingSession.objects.filter(pk__in=touched_sessions).only("city_id", "programme_id"):
             city_id, programme_id = session.city_id, session.programme_id
             transaction.on_commit(lambda c=city_id, p=programme_id: progress_changed(city_id=c, programme_id=p))
+        send_on_commit(participants_merged, sender=Participant, kept_id=keep.pk, merged_id=lose.pk)
     return keep
 
 

@@ -61,6 +61,25 @@ def token(key, name="token"):
     return lambda w: {name: w.tokens[key]}
 
 
+def certificate(w, public=False):
+    """A certificate at partner A's session: of person A (staff pages), or of someone the matrix does not
+    search for (the public pages show the name as on the certificate, by design)."""
+    from certificates.models import Certificate
+    from certificates.numbers import number_new
+    from tests.factories import AttendanceFactory, ParticipantFactory
+
+    a = w.objects["a"]
+    if public:
+        person = ParticipantFactory(full_name="Wening Terverifikasi", city=a["session"].city)
+        AttendanceFactory(participant=person, session=a["session"], status="attended", checked_in_at=a["session"].starts_at)
+    else:
+        person = a["participant"]
+    found, _created = Certificate.objects.get_or_create(
+        participant=person, session=a["session"], defaults={"number": number_new(), "name": person.full_name}
+    )
+    return found
+
+
 PUBLIC = Row(allow=ALL)
 ANY_USER = Row(allow=ALL - {"anon"})
 
@@ -152,6 +171,17 @@ TABLE: dict[str, Row] = {
     "monitoring-trained": Row(allow="admin policy_pd"),
     "monitoring-sessions": Row(allow="admin policy policy_pd"),
     "api-progress": Row(allow="admin policy policy_pd ksp"),
+    # certificates: public verification and the participant's own link; staff downloads by session
+    "certificates:lookup": PUBLIC,
+    "certificates:verify": Row(allow=ALL, kwargs=lambda w: {"number": certificate(w, public=True).number}),
+    "certificates:personal": Row(allow=ALL, kwargs=lambda w: {"token": certificate(w, public=True).download_token}),
+    "certificates:personal-pdf": Row(allow=ALL, kwargs=lambda w: {"token": certificate(w, public=True).download_token}),
+    "certificates:session": Row(allow=STAFF_A, kwargs=lambda w: {"pk": certificate(w).session_id}),
+    "certificates:session-issue": Row(allow=STAFF_A, kwargs=obj("session"), methods=("POST",)),
+    "certificates:session-pdf": Row(allow=STAFF_A, kwargs=lambda w: {"pk": certificate(w).session_id}),
+    "certificates:session-zip": Row(allow=STAFF_A, kwargs=lambda w: {"pk": certificate(w).session_id}),
+    "certificates:pdf": Row(allow=STAFF_A, kwargs=lambda w: {"pk": certificate(w).pk}),
+    "certificates:revoke": Row(allow="admin", kwargs=lambda w: {"pk": certificate(w).pk}),
 }
 
 

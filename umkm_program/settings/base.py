@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "access",
     "notifications",
     "monitoring",
+    "certificates",
     "audit",
     "core",
 ]

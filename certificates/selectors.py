@@ -1,0 +1,81 @@
+"""Reads: which certificates a user may see (through users/scoping.py), and public look-ups by number or key."""
+
+from django.db.models import Count, Q, QuerySet
+
+from participants.models import AttendanceStatus
+from sessions_app.models import TrainingSession
+from users.models import Role
+from users.roles import role_of
+from users.scoping import may_see_personal_data, sessions_for
+
+from .models import Certificate
+from .numbers import number_normalise
+
+# Who downloads certificates: the people who run sessions. Names are personal data, so only
+# roles that may see it; a trainer sees their own sessions only (sessions_for).
+HANDS_OUT_CERTIFICATES = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR, Role.TRAINER)
+
+
+def may_handle_certificates(user) -> bool:
+    return role_of(user) in HANDS_OUT_CERTIFICATES and may_see_personal_data(user)
+
+
+def may_revoke_certificates(user) -> bool:
+    return role_of(user) == Role.PROGRAMME_ADMIN
+
+
+def certificate_sessions_for(user) -> QuerySet[TrainingSession]:
+    if not may_handle_certificates(user):
+        return TrainingSession.objects.none()
+    return sessions_for(user)
+
+
+def certificates_for(user) -> QuerySet[Certificate]:
+    if not may_handle_certificates(user):
+        return Certificate.objects.none()
+    return Certificate.objects.filter(session__in=sessions_for(user).values("pk"))
+
+
+def session_certificates(*, session: TrainingSession) -> list[Certificate]:
+    return list(Certificate.objects.filter(session=session).order_by("name", "pk"))
+
+
+def session_valid_certificates(*, session: TrainingSession) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(session=session, status="valid").order_by("name", "pk")
+
+
+def session_attendance_counts(*, session: TrainingSession) -> dict:
+    return session.attendances.aggregate(
+        attended=Count("pk", filter=Q(status=AttendanceStatus.ATTENDED)),
+        not_attended=Count("pk", filter=~Q(status=AttendanceStatus.ATTENDED)),
+    )
+
+
+def certificate_by_number(typed: str) -> Certificate | None:
+    number = number_normalise(typed)
+    if number is None:
+        return None
+    return Certificate.objects.select_related("session__city", "replaced_by").filter(number=number).first()
+
+
+def certificate_by_download_token(token: str) -> Certificate | None:
+    return Certificate.objects.select_related("session__city").filter(download_token=token).first()
+
+
+def certificates_personal_data(*, participant_ids: list[int]) -> dict:
+    """The person's certificates for their personal-data export (UU 27/2022): what is printed on them."""
+    rows = Certificate.objects.filter(participant_id__in=participant_ids).select_related("session").order_by("issued_at", "pk")
+    return {
+        "certificates": [
+            {
+                "number": c.number,
+                "name": c.name,
+                "session_id": c.session_id,
+                "session": c.session.title,
+                "status": c.status,
+                "version": c.version,
+                "issued_at": c.issued_at.isoformat(),
+            }
+            for c in rows
+        ]
+    }
