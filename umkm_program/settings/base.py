@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "invitations",
     "notifications",
     "monitoring",
+    "offline",
     "audit",
     "core",
 ]
