@@ -209,9 +209,17 @@ def _undo(*, user, session, participant_id):
         undone = attendance_undo_check_in(session=session, participant=participant, by=user)
     except ValidationError as exc:
         raise Refused(" ".join(exc.messages)) from exc
+    name = participant.full_name
     if not undone:
-        return SyncOutcome.ALREADY_APPLIED, participant, _("%(name)s was not checked in.") % {"name": participant.full_name}, None
-    return SyncOutcome.APPLIED, participant, _("Check-in of %(name)s is undone.") % {"name": participant.full_name}, None
+        return SyncOutcome.ALREADY_APPLIED, participant, _("%(name)s was not checked in.") % {"name": name}, None
+    if not Attendance.objects.filter(pk=attendance.pk).exists():  # a guest: the check-in was all that put them here
+        return (
+            SyncOutcome.APPLIED,
+            participant,
+            _("Check-in of %(name)s is undone; they are no longer on this session's list.") % {"name": name},
+            None,
+        )
+    return SyncOutcome.APPLIED, participant, _("Check-in of %(name)s is undone.") % {"name": name}, None
 
 
 def _walk_in(*, user, session, data, device, device_at, client_id, language=""):

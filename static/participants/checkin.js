@@ -18,6 +18,7 @@
   var BATCH = 50;
   var BACKOFF_FIRST = 2000;
   var BACKOFF_MAX = 20000;
+  var DOUBLE_TAP_MS = 600;
 
   var store = window.LajuOffline || null;
   var payload = JSON.parse(rosterEl.textContent);
@@ -79,7 +80,7 @@
   function newAction(kind, fields) {
     seq += 1;
     var action = { client_id: uuid(), user: USER, session: SESSION, kind: kind, device_at: new Date().toISOString(),
-                   seq: seq, state: "waiting" };
+                   seq: seq, created: Date.now(), state: "waiting" };
     Object.keys(fields).forEach(function (k) { action[k] = fields[k]; });
     return action;
   }
@@ -105,7 +106,7 @@
     } else if (kind === "undo") {
       if (pending && pending.kind === "undo") return done;
       // the second tap of a double tap lands on the Undo that replaced the button: not meant as an undo
-      if (pending && pending.kind === "check_in" && Date.now() - pending.seq < 700) return done;
+      if (pending && pending.kind === "check_in" && Date.now() - pending.created < DOUBLE_TAP_MS) return done;
       if (pending && pending.kind === "check_in" && !inFlight[pending.client_id]) done = drop(pending.client_id);
       else if (attended || pending) done = save(newAction("undo", { participant: participant, label: label }));
     }
@@ -345,6 +346,7 @@
   // Only a receipt takes an action out of the queue; a refusal stays visible with its reason.
   function settle(answer) {
     var steps = [];
+    var lastWord = null;
     answer.receipts.forEach(function (receipt) {
       var action = null;
       queue.forEach(function (a) { if (a.client_id === receipt.client_id) action = a; });
@@ -355,6 +357,7 @@
         if (store) steps.push(store.putAction(action).catch(function () {}));
       } else {
         if (receipt.participant && receipt.message) notes[receipt.participant] = receipt.message;
+        if (receipt.session === SESSION && receipt.message) lastWord = receipt;
         steps.push(drop(receipt.client_id));
       }
     });
@@ -363,7 +366,13 @@
       if (fresh.session === SESSION) usePayload(fresh);
       else if (store) steps.push(store.saveRoster(fresh).catch(function () {}));
     });
-    return Promise.all(steps);
+    return Promise.all(steps).then(function () { showNotice(lastWord); });
+  }
+  // A person who is no longer on the page (a guest whose check-in was undone) gets the server's word above the list.
+  function showNotice(receipt) {
+    var alert = document.getElementById("checkin-alert");
+    if (!alert || !receipt || rowData(receipt.participant)) return;
+    alert.replaceChildren(el("div", { "class": "alert alert-success py-2", "data-testid": "checkin-notice", text: receipt.message }));
   }
 
   // ---- the offline walk-in -------------------------------------------------------------------
