@@ -107,7 +107,7 @@
     event.preventDefault();
     store.actions(USER).catch(function () { return []; }).then(function (waiting) {
       var unsent = waiting.filter(function (a) { return a.state === "waiting"; }).length;
-      var warning = (body.getAttribute("data-logout-warning") || "").replace("%(count)s", unsent);
+      var warning = "(" + unsent + ") " + (body.getAttribute("data-logout-warning") || "");
       if (unsent && !window.confirm(warning)) return null;
       return store.forgetRosters(USER).catch(function () {}).then(function () {
         form.setAttribute("data-checked", "1");
