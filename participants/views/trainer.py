@@ -102,7 +102,9 @@ class TrainingSessionCheckInView(SessionScopedMixin, TemplateView):
             roster=rows,
             roster_data=roster_payload(user=self.request.user, session=session, rows=rows, counts=counts),
             checkin_config=checkin_config(self.request, session),
-            walk_in_form=ParticipantForm(pemda=session.audience == Audience.PEMDA) if session.user_may_change_attendance else None,
+            walk_in_form=ParticipantForm(pemda=session.audience == Audience.PEMDA)
+            if session.user_may_change_attendance
+            else None,
             query=query,
             results=[_row(p, p.session_status) for p in participant_search(user=self.request.user, session=session, query=query)],
         )

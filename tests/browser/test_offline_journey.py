@@ -24,9 +24,7 @@ NAMES = ["Siti Aminah", "Yohanes Tapilaha", "Ani Rahma", "Dewi Lestari", "Rudi H
 def _session_page_is_kept(page, url):
     """Wait until the service worker controls the page and keeps a copy of the session page."""
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000)
-    page.wait_for_function(
-        "url => caches.open('laju-pages').then(c => c.match(url)).then(hit => !!hit)", arg=url, timeout=15_000
-    )
+    page.wait_for_function("url => caches.open('laju-pages').then(c => c.match(url)).then(hit => !!hit)", arg=url, timeout=15_000)
 
 
 def _open_session_online(page, live_server, login, user, session):
@@ -62,14 +60,20 @@ def _walk_in(page, name, phone, business):
 def test_a_whole_offline_session_survives_closing_the_page_and_an_expired_login(phone, live_server, login, today):
     user, session = today
     people = [
-        AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, full_name=n, home_partner=session.partner)).participant
+        AttendanceFactory(
+            session=session, participant=ParticipantFactory(city=session.city, full_name=n, home_partner=session.partner)
+        ).participant
         for n in NAMES
     ]
     earlier = TrainingSessionFactory(partner=session.partner, city=session.city, lead_trainer=session.lead_trainer)
     known = AttendanceFactory(
         session=earlier,
         participant=ParticipantFactory(
-            city=session.city, full_name="Maria Lumban", phone="+6285211112222", business_name="Tenun Maria", home_partner=session.partner
+            city=session.city,
+            full_name="Maria Lumban",
+            phone="+6285211112222",
+            business_name="Tenun Maria",
+            home_partner=session.partner,
         ),
     ).participant
     participants_before = Participant.objects.count()
@@ -171,7 +175,9 @@ def test_a_whole_offline_session_survives_closing_the_page_and_an_expired_login(
 def test_lie_fi_recovers_without_a_reload(phone, live_server, login, today):
     """Requests fail while the phone believes it is online: the check-in waits and is sent when they succeed."""
     user, session = today
-    person = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")).participant
+    person = AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
+    ).participant
     page = login(user)
     page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
     htmx_ready(page)
