@@ -18,6 +18,14 @@ from tests.factories import AttendanceFactory, ParticipantFactory, TrainingSessi
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# Whether the phone keeps a roster, read straight from IndexedDB (pages without a login load no script of ours).
+ROSTER_KEPT = """key => new Promise(resolve => {
+    const opened = indexedDB.open('laju-offline');
+    opened.onsuccess = () => {
+        const got = opened.result.transaction('rosters').objectStore('rosters').get(key);
+        got.onsuccess = () => resolve(!!got.result);
+    };
+})"""
 NAMES = ["Siti Aminah", "Yohanes Tapilaha", "Ani Rahma", "Dewi Lestari", "Rudi Hartono", "Nur Aisyah"]
 
 
@@ -194,4 +202,57 @@ def test_lie_fi_recovers_without_a_reload(phone, live_server, login, today):
     expect(page.get_by_test_id(f"row-{person.pk}").get_by_test_id("checked-in")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("count-attended")).to_have_text("1")
     expect(page.get_by_test_id("offline-banner")).to_be_hidden()
+    assert Attendance.objects.get(participant=person).status == AttendanceStatus.ATTENDED
+
+
+def test_logout_warns_about_unsent_actions_and_the_next_user_never_sees_or_sends_them(phone, live_server, login, today, make_user):
+    from tests.factories import TrainerFactory
+    from users.models import Role
+
+    user, session = today
+    person = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")).participant
+    other = make_user(Role.TRAINER, partner=session.partner)
+    other_session = TrainingSessionFactory(
+        partner=session.partner,
+        city=session.city,
+        lead_trainer=TrainerFactory(partner=session.partner, user=other),
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+    )
+    page = phone
+    url = _open_session_online(page, live_server, login, user, session)
+
+    page.route("**/offline/sync/", lambda route: route.abort("connectionreset"))  # lie-fi: nothing gets through
+    page.get_by_test_id(f"row-{person.pk}").get_by_role("button", name="Catat hadir").click()
+    expect(page.get_by_test_id("pending-count")).to_have_text("1")
+
+    def log_out(accept: bool):
+        page.once("dialog", lambda dialog: dialog.accept() if accept else dialog.dismiss())
+        page.get_by_role("button", name=re.compile("navigasi|navigation", re.I)).click()
+        page.get_by_role("button", name="Keluar").click()
+
+    log_out(accept=False)  # warned, and stays
+    expect(page.get_by_test_id("pending-count")).to_have_text("1")
+    assert page.evaluate(f"LajuOffline.roster({user.pk}, {session.pk}).then(r => !!r)")
+
+    log_out(accept=True)
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    assert page.evaluate(ROSTER_KEPT, f"{user.pk}:{session.pk}") is False
+    assert page.evaluate(f"caches.open('laju-pages').then(c => c.match('{url}')).then(hit => !!hit)") is False
+    page.unroute("**/offline/sync/")
+
+    # someone else on the same phone: their page shows nothing of it and sends nothing of it
+    login(other)
+    page.goto(f"{live_server.url}/trainer/sessions/{other_session.pk}/")
+    htmx_ready(page)
+    expect(page.get_by_test_id("offline-banner")).to_be_hidden()
+    page.wait_for_timeout(2500)
+    assert Attendance.objects.get(participant=person).status == AttendanceStatus.REGISTERED
+    assert page.evaluate(f"LajuOffline.actions({user.pk}).then(a => a.length)") == 1  # still kept for its owner
+
+    # its owner logs in again: it is sent
+    page.context.clear_cookies()
+    login(user)
+    page.goto(url)
+    expect(page.get_by_test_id(f"row-{person.pk}").get_by_test_id("checked-in")).to_be_visible(timeout=30_000)
     assert Attendance.objects.get(participant=person).status == AttendanceStatus.ATTENDED
