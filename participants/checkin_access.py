@@ -105,8 +105,9 @@ def roster_payload(*, user, session: TrainingSession, rows: list[dict], counts: 
             {
                 "id": row["participant"].pk,
                 "name": row["participant"].full_name,
-                "detail": row["participant"].business_name or row["participant"].agency,
-                "phone": row["phone"],
+                # a guest (of another partner) is shown by name only, here as on the page
+                "detail": "" if row["guest"] else (row["participant"].business_name or row["participant"].agency),
+                "phone": "" if row["guest"] else row["phone"],
                 "status": row["status"],
                 "guest": row["guest"],
             }

@@ -209,7 +209,7 @@
   function renderSearchRows() {
     document.querySelectorAll("#search-results li[id^='search-person-']").forEach(function (li) {
       var participant = Number(li.id.replace("search-person-", ""));
-      var current = li.querySelector(".row-action");
+      var current = li.lastElementChild;  // the action part: the server's form, badge or status, or ours
       var row = rowData(participant);
       var state = shownState(participant, row ? row.status : (current && current.querySelector("[data-testid=checked-in]") ? "attended" : li.getAttribute("data-status") || "registered"));
       if (current) current.replaceWith(actionArea(participant, state));
