@@ -3,7 +3,8 @@
 Runs Debian's Chromium at 390x844 against a running platform (`make run`), logs in as the demo
 trainer, opens their first session of today, and sums what came over the network per
 response (Playwright's request.sizes(): headers and body as transferred), and what the service worker
-answered from its cache. The HTTP cache is off (a fresh context each time the worker is cleared).
+answered from its cache. Cold is a fresh browser context (empty HTTP cache, service workers blocked);
+the cached load has the browser's HTTP cache disabled, so only the service worker can save bytes.
 
     .venv/bin/python bench/offline_transfer.py http://127.0.0.1:8130 [trainer@example.org] [password]
 """
@@ -25,10 +26,14 @@ def measure(page, url: str) -> dict:
     from the network (the page's HTML, network-first) is counted as the worker's request.
     """
     finished = []
-    page.context.on("requestfinished", finished.append)
+
+    def keep(request):
+        finished.append(request)
+
+    page.context.on("requestfinished", keep)
     page.goto(url, wait_until="networkidle")
     page.wait_for_timeout(500)
-    page.context.remove_listener("requestfinished", finished.append)
+    page.context.remove_listener("requestfinished", keep)
     rows, network = [], 0
     for request in finished:
         response = request.response()
@@ -46,24 +51,35 @@ def measure(page, url: str) -> dict:
 def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844})
-        page = context.new_page()
+        phone = {"viewport": {"width": 390, "height": 844}}
+        login = browser.new_context(**phone, service_workers="block")
+        page = login.new_page()
         page.goto(f"{BASE}/accounts/login/")
         page.fill("input[name=login]", EMAIL)
         page.fill("input[name=password]", PASSWORD)
         page.click("form:has(input[name=password]) [type=submit]")
         page.wait_for_load_state("networkidle")
-        link = page.locator("[data-testid^=session-]").first.get_attribute("href")
-        url = BASE + link
-        # cold: no service worker has run yet for this page (it registered on "My sessions" but never controlled it)
-        page.evaluate("navigator.serviceWorker.getRegistrations().then(rs => Promise.all(rs.map(r => r.unregister())))")
-        page.evaluate("caches.keys().then(ks => Promise.all(ks.map(k => caches.delete(k))))")
-        page.goto("about:blank")
-        cold = measure(page, url)
+        url = BASE + page.locator("[data-testid^=session-]").first.get_attribute("href")
+        state = login.storage_state()
+        login.close()
+
+        # cold: a phone that has never seen the site's files (empty HTTP cache, no service worker)
+        cold_context = browser.new_context(**phone, storage_state=state, service_workers="block")
+        cold = measure(cold_context.new_page(), url)
+        cold_context.close()
+
+        # with the service worker: the first visit installs it and keeps the shell and this page
+        context = browser.new_context(**phone, storage_state=state)
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
         page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
         page.wait_for_function("() => caches.open('laju-pages').then(c => c.keys()).then(k => k.length > 0)")
+        page.close()
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})  # only the service worker may help, not the HTTP cache
         warm = measure(page, url)
-        page.context.set_offline(True)
+        context.set_offline(True)
         offline = measure(page, url)
         browser.close()
     for name, result in (("cold", cold), ("service worker cache", warm), ("offline", offline)):
