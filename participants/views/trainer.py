@@ -132,6 +132,7 @@ def checkin_config(request, session) -> dict:
         "text": {
             "check_in": _("Check in"),
             "checked_in": _("Checked in"),
+            "waiting": _("Waiting to be sent"),
             "undo": _("Undo"),
             "registered": _("registered"),
             "no_show": _("no-show"),

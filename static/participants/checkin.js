@@ -121,7 +121,7 @@
       if (state === "attended") {
         box.appendChild(el("span", { "class": "badge text-bg-success p-2", "data-testid": "checked-in", text: "✓ " + TEXT.checked_in }));
       } else {
-        box.appendChild(el("span", { "class": "badge text-bg-warning p-2", "data-testid": "queued-badge", text: "⏳ " + TEXT.checked_in }));
+        box.appendChild(el("span", { "class": "badge text-bg-warning p-2", "data-testid": "queued-badge", text: TEXT.waiting }));
       }
       if (payload.may_change) {
         box.appendChild(el("button", { type: "button", "class": "btn btn-link btn-sm p-0 text-danger", "data-act": "undo",
@@ -181,7 +181,7 @@
       el("div", { "class": "small text-warning-emphasis row-note", "data-testid": "queued", text: TEXT.walk_in_queued })
     ]);
     var box = el("div", { "class": "d-flex flex-column align-items-end gap-1 row-action" }, [
-      el("span", { "class": "badge text-bg-warning p-2", "data-testid": "queued-badge", text: "⏳ " + TEXT.checked_in })
+      el("span", { "class": "badge text-bg-warning p-2", "data-testid": "queued-badge", text: TEXT.waiting })
     ]);
     if (!inFlight[action.client_id]) {
       box.appendChild(el("button", { type: "button", "class": "btn btn-link btn-sm p-0 text-danger", "data-act": "remove",
