@@ -205,12 +205,16 @@ def test_lie_fi_recovers_without_a_reload(phone, live_server, login, today):
     assert Attendance.objects.get(participant=person).status == AttendanceStatus.ATTENDED
 
 
-def test_logout_warns_about_unsent_actions_and_the_next_user_never_sees_or_sends_them(phone, live_server, login, today, make_user):
+def test_logout_warns_about_unsent_actions_and_the_next_user_never_sees_or_sends_them(
+    phone, live_server, login, today, make_user
+):
     from tests.factories import TrainerFactory
     from users.models import Role
 
     user, session = today
-    person = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")).participant
+    person = AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
+    ).participant
     other = make_user(Role.TRAINER, partner=session.partner)
     other_session = TrainingSessionFactory(
         partner=session.partner,
@@ -256,3 +260,55 @@ def test_logout_warns_about_unsent_actions_and_the_next_user_never_sees_or_sends
     page.goto(url)
     expect(page.get_by_test_id(f"row-{person.pk}").get_by_test_id("checked-in")).to_be_visible(timeout=30_000)
     assert Attendance.objects.get(participant=person).status == AttendanceStatus.ATTENDED
+
+
+def test_a_refused_action_stays_visible_with_its_reason_until_dismissed(phone, live_server, login, today):
+    from django.utils import timezone
+
+    user, session = today
+    person = AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
+    ).participant
+    page = login(user)
+    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
+    htmx_ready(page)
+
+    page.context.set_offline(True)
+    page.get_by_test_id(f"row-{person.pk}").get_by_role("button", name="Catat hadir").click()
+    expect(page.get_by_test_id("pending-count")).to_have_text("1")
+    session.attendance_closed_at = timezone.now()  # the coordinator closed attendance meanwhile
+    session.save(update_fields=["attendance_closed_at"])
+
+    page.context.set_offline(False)
+    refused = page.get_by_test_id("refused")
+    expect(refused).to_contain_text("Ani Rahma")
+    expect(refused).to_contain_text("ditutup")
+    expect(page.get_by_test_id("pending-count")).to_be_hidden()
+    page.reload()
+    expect(page.get_by_test_id("refused")).to_contain_text("Ani Rahma")  # still there after a reload
+
+    page.get_by_test_id("refused").get_by_role("button", name="Tutup").click()
+    expect(page.get_by_test_id("refused")).to_have_count(0)
+    assert Attendance.objects.get(participant=person).status == AttendanceStatus.REGISTERED
+
+
+def test_a_roster_whose_day_is_over_leaves_the_phone(phone, live_server, login, today):
+    user, session = today
+    page = phone
+    url = _open_session_online(page, live_server, login, user, session)
+    assert page.evaluate(ROSTER_KEPT, f"{user.pk}:{session.pk}") is True
+
+    page.evaluate(
+        """key => LajuOffline.roster(...key.split(':').map(Number)).then(r => {
+            r.expires_at = '2000-01-01T00:00:00+00:00';
+            return LajuOffline.saveRoster(Object.assign(r.payload, {expires_at: r.expires_at}));
+        })""",
+        f"{user.pk}:{session.pk}",
+    )
+    page.goto(f"{live_server.url}/trainer/sessions/")  # any page of the trainer's tidies up
+    page.wait_for_function(
+        "key => new Promise(r => { const o = indexedDB.open('laju-offline'); o.onsuccess = () => {"
+        " const g = o.result.transaction('rosters').objectStore('rosters').get(key); g.onsuccess = () => r(!g.result); }; })",
+        arg=f"{user.pk}:{session.pk}",
+    )
+    assert page.evaluate(f"caches.open('laju-pages').then(c => c.match('{url}')).then(hit => !!hit)") is False
