@@ -448,6 +448,9 @@
   if (search) search.addEventListener("input", filterRoster);
   document.addEventListener("htmx:sendError", function () { failing = true; filterRoster(); renderStatus(); });
   document.addEventListener("htmx:afterSwap", function () { renderSearchRows(); });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful && failing) { failing = false; filterRoster(); renderStatus(); sendSoon(0); }
+  });
   window.addEventListener("online", function () { backoff = BACKOFF_FIRST; failing = false; render(); sendSoon(0); });
   window.addEventListener("offline", render);
 

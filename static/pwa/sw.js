@@ -6,7 +6,8 @@
 // given per page with the X-Offline-Cache header).
 // - static files: from the cache, fetched and kept on a miss;
 // - pages: from the network; a page the server marked X-Offline-Cache is kept, and shown from the
-//   cache when the network fails or hangs (lie-fi); any other page falls back to /offline/;
+//   cache when the network fails or hangs (lie-fi); any other page falls back to /offline/ when the
+//   network fails;
 // - nothing else (POSTs, htmx partials, the sync endpoint) is touched.
 /* global self, caches, fetch, Response, URL */
 "use strict";
@@ -60,20 +61,27 @@ function pageKey(url) {
   return u.origin + u.pathname;  // one copy per page; a search (?q=) is never kept
 }
 
+function fallback() {
+  return caches.match(CONFIG.fallback).then(function (page) {
+    return page || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+  });
+}
+
+// Network first. Only a page the phone has a copy of gives up on a hanging network (lie-fi) after
+// NETWORK_TIMEOUT_MS; any other page waits as long as the network takes, and fails to /offline/.
 function page(request) {
-  return withTimeout(fetch(request), NETWORK_TIMEOUT_MS).then(function (response) {
-    // A redirect (say, to the login page) is never kept: the copy on the phone stays the last good one.
-    if (response.ok && !response.redirected && response.headers.get("X-Offline-Cache") === "1") {
-      var copy = response.clone();
-      caches.open(PAGES).then(function (cache) { cache.put(pageKey(request.url), copy); });
-    }
-    return response;
-  }).catch(function () {
-    return caches.open(PAGES).then(function (cache) { return cache.match(pageKey(request.url)); }).then(function (hit) {
-      if (hit) return hit;
-      return caches.match(CONFIG.fallback).then(function (fallback) {
-        return fallback || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+  var key = pageKey(request.url);
+  return caches.open(PAGES).then(function (cache) {
+    return cache.match(key).then(function (copy) {
+      var network = fetch(request).then(function (response) {
+        // A redirect (say, to the login page) is never kept: the copy on the phone stays the last good one.
+        if (response.ok && !response.redirected && response.headers.get("X-Offline-Cache") === "1") {
+          cache.put(key, response.clone());
+        }
+        return response;
       });
+      if (!copy) return network.catch(fallback);
+      return withTimeout(network, NETWORK_TIMEOUT_MS).catch(function () { return copy; });
     });
   });
 }
