@@ -125,7 +125,9 @@ def test_a_whole_offline_session_survives_closing_the_page_and_an_expired_login(
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/participants/")  # a page the phone does not keep
     expect(page.get_by_test_id("offline-fallback")).to_be_visible()
-    page.goto(url)
+    page.get_by_role("link", name="Sesi saya").click()  # the list of sessions was kept too
+    page.get_by_test_id(f"session-{session.pk}").click()
+    expect(page).to_have_url(url)
     expect(page.get_by_test_id("pending-count")).to_have_text("6")
     expect(page.get_by_test_id(f"row-{people[1].pk}").get_by_test_id("queued")).to_be_visible()
 
