@@ -52,10 +52,13 @@ class Receipt:
 
 
 class Refused(Exception):
-    def __init__(self, reason: str, errors: dict | None = None):
+    """`reason` goes back to the phone; `kept` (no personal data: form errors may quote what was typed) is stored."""
+
+    def __init__(self, reason: str, errors: dict | None = None, kept: str = ""):
         super().__init__(reason)
         self.reason = reason
         self.errors = errors or {}
+        self.kept = kept or reason
 
 
 def attendance_time(*, session: TrainingSession, device_at: dt.datetime | None, now: dt.datetime | None = None) -> dt.datetime:
@@ -102,9 +105,9 @@ def offline_action_apply(*, user, action, device: str = "", language: str = "") 
                 client_id=client_id,
                 user=user,
                 session_id=session_id if TrainingSession.objects.filter(pk=session_id).exists() else None,
-                kind=kind or SyncKind.CHECK_IN,
+                kind=kind,
                 outcome=SyncOutcome.REFUSED,
-                reason=refused.reason[:300],
+                reason=refused.kept[:300],
                 device_at=device_at,
             )
             return Receipt(str(client_id), SyncOutcome.REFUSED, kind, session_id, reason=refused.reason, errors=refused.errors)
@@ -231,7 +234,8 @@ def _walk_in(*, user, session, data, device, device_at, client_id, language=""):
     if not form.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         first = next(iter(errors.values()))[0] if errors else ""
-        raise Refused(_("The walk-in form is not complete: %(problem)s") % {"problem": first}, errors=errors)
+        problem = _("The walk-in form is not complete: %(problem)s") % {"problem": first}
+        raise Refused(problem, errors=errors, kept=_("The walk-in form is not complete."))
     fields = form.participant_data()
     matches = participant_find_matches(
         city_id=session.city_id,

@@ -252,6 +252,7 @@
     }));
   }
   function render() {
+    if (store && store.mirrorUnsent) store.mirrorUnsent(USER, waiting().length);
     renderCounts();
     renderRoster();
     renderSearchRows();
@@ -288,8 +289,11 @@
   function isJson(response) {
     return (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
   }
+  // Sent to the login page (the login expired) or refused (a stale CSRF token): log in again, keep the queue.
+  // Any other answer without JSON (a proxy's error page, say) is a failed attempt, tried again later.
   function loggedOut(response) {
-    return response.redirected || response.status === 401 || response.status === 403 || !isJson(response);
+    return (response.redirected && response.url.indexOf(CONFIG.login_url.split("?")[0]) >= 0) ||
+      response.status === 401 || response.status === 403;
   }
   function send() {
     timer = null;
@@ -300,12 +304,15 @@
     return fetch(CONFIG.sync_url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (loggedOut(response)) throw new Error("login");
+        if (!response.ok || !isJson(response)) throw new Error("no answer");
         return response.json();
       })
       .then(function (who) {
         // Another account is logged in on this phone now: this queue is not theirs to send.
         if (who.user !== USER) throw new Error("login");
         loginNeeded = false;
+        batch = batch.filter(function (a) { return queue.indexOf(a) >= 0 && a.state === "waiting"; });  // not cancelled meanwhile
+        if (!batch.length) return null;
         batch.forEach(function (a) { inFlight[a.client_id] = true; });
         var actions = batch.map(function (a) {
           return { client_id: a.client_id, kind: a.kind, session: a.session, participant: a.participant, data: a.data, device_at: a.device_at };
@@ -317,7 +324,9 @@
         });
       })
       .then(function (response) {
-        if (response.status === 403 || response.redirected || !isJson(response)) throw new Error("login");
+        if (response === null) return { receipts: [] };
+        if (loggedOut(response)) throw new Error("login");
+        if (!isJson(response)) throw new Error("no answer");
         return response.json().then(function (answer) {
           if (!answer.receipts) throw new Error(answer.error || "no receipts");
           return answer;

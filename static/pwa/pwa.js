@@ -1,4 +1,4 @@
-// On every page of a logged-in user: registers the service worker (/sw.js), keeps the phone's
+// On every page (the service worker only for a logged-in user): registers the service worker (/sw.js), keeps the phone's
 // offline store in order, and guards the logout. The store (IndexedDB through idb, vendored in
 // static/vendor/idb) holds, per user, the queue of actions not yet confirmed by the server and the
 // rosters of the trainer's own sessions of today and the next days. window.LajuOffline is what the
@@ -8,6 +8,8 @@
   var body = document.body;
   var USER = body && body.getAttribute("data-offline-user") ? Number(body.getAttribute("data-offline-user")) : null;
   var PAGES = "laju-pages";  // the service worker's copies of pages (static/pwa/sw.js)
+  var UNSENT = "laju-unsent-";  // + user id: how many actions wait, for the logout's warning
+  var FORGET = "laju-forget";  // the user who just logged out
 
   if ("serviceWorker" in navigator && body && body.hasAttribute("data-service-worker")) {
     navigator.serviceWorker.register(body.getAttribute("data-service-worker"), { scope: "/" }).catch(function () {});
@@ -77,7 +79,20 @@
       });
     }
   };
+  store.unsent = function (user) {
+    try { return Number(localStorage.getItem(UNSENT + user) || 0); } catch (e) { return 0; }
+  };
+  store.mirrorUnsent = function (user, count) {
+    try { localStorage.setItem(UNSENT + user, String(count)); } catch (e) { /* the warning is then skipped */ }
+  };
   window.LajuOffline = store;
+
+  // The page after a logout: the rosters and page copies of who logged out leave the phone.
+  var forget = null;
+  try { forget = localStorage.getItem(FORGET); } catch (e) { forget = null; }
+  if (forget) {
+    store.forgetRosters(Number(forget)).then(function () { localStorage.removeItem(FORGET); }).catch(function () {});
+  }
 
   if (USER === null) return;
 
@@ -98,21 +113,21 @@
     });
   }).then(store.purgeExpired).catch(function () {});
 
-  // Logging out with unsent actions asks first; the rosters and page copies leave the phone. The
-  // queue stays, under this user only: it is sent after their next login and nobody else sees it.
+  // Logging out with unsent actions asks first (synchronously: the logout must not wait for IndexedDB,
+  // so checkin.js mirrors the count in localStorage). The rosters and page copies leave the phone on
+  // the next page (the login page), which finds the "forget" mark. The queue stays, under this user
+  // only: it is sent after their next login and nobody else sees it.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var action = form && form.getAttribute && form.getAttribute("action");
-    if (!action || action.indexOf(body.getAttribute("data-logout-url")) !== 0 || form.hasAttribute("data-checked")) return;
-    event.preventDefault();
-    store.actions(USER).catch(function () { return []; }).then(function (waiting) {
-      var unsent = waiting.filter(function (a) { return a.state === "waiting"; }).length;
-      var warning = "(" + unsent + ") " + (body.getAttribute("data-logout-warning") || "");
-      if (unsent && !window.confirm(warning)) return null;
-      return store.forgetRosters(USER).catch(function () {}).then(function () {
-        form.setAttribute("data-checked", "1");
-        form.submit();
-      });
-    });
+    if (!action || action.indexOf(body.getAttribute("data-logout-url")) !== 0) return;
+    var unsent = store.unsent(USER);
+    var warning = "(" + unsent + ") " + (body.getAttribute("data-logout-warning") || "");
+    if (unsent && !window.confirm(warning)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    try { localStorage.setItem(FORGET, String(USER)); } catch (e) { /* private mode: the owner check still tidies up */ }
   }, true);
 })();

@@ -243,8 +243,8 @@ def test_logout_warns_about_unsent_actions_and_the_next_user_never_sees_or_sends
 
     log_out(accept=True)
     page.wait_for_url(re.compile(r"/accounts/login/"))
-    assert page.evaluate(ROSTER_KEPT, f"{user.pk}:{session.pk}") is False
-    assert page.evaluate(f"caches.open('laju-pages').then(c => c.match('{url}')).then(hit => !!hit)") is False
+    page.wait_for_function(f"key => ({ROSTER_KEPT})(key).then(kept => !kept)", arg=f"{user.pk}:{session.pk}")
+    page.wait_for_function(f"() => caches.open('laju-pages').then(c => c.match('{url}')).then(hit => !hit)")
     page.unroute("**/offline/sync/")
 
     # someone else on the same phone: their page shows nothing of it and sends nothing of it

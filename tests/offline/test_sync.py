@@ -247,6 +247,14 @@ def test_an_incomplete_walk_in_is_refused_with_its_reason_and_writes_nothing(cli
     assert SyncedAction.objects.get().reason  # kept, so a replay gets the same answer
 
 
+def test_a_refusal_keeps_no_personal_data(client, trainer_setup):
+    user, session = trainer_setup
+    client.force_login(user)
+    receipt = send(client, walk_in(session, phone="ABCDEF")).json()["receipts"][0]
+    assert receipt["outcome"] == "refused" and "phone" in receipt["errors"]
+    assert "ABCDEF" in receipt["reason"] and "ABCDEF" not in SyncedAction.objects.get().reason
+
+
 def test_a_similar_name_makes_a_new_person_for_the_merge_queue(client, trainer_setup):
     user, session = trainer_setup
     similar = ParticipantFactory(
