@@ -23,6 +23,7 @@ LAYERS = [
     "participants",  # people, attendance, check-in, registration, imports, merge, personal-data requests
     "invitations",  # invitations for coordinators and trainers
     "access",  # the scoping rules (access/scoping.py), registered into users/scoping.py
+    "offline",  # the trainer's pages without a connection: service worker, manifest, the sync endpoint
     "notifications",  # the outbox, reminders; listens to participants' events
     "progress",  # the roll-ups and every figure derived from raw rows
     "certificates",  # certificates of attendance: issued on closing, verified by QR; listens to events

@@ -9,6 +9,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("invitations/", include("invitations.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("offline.urls")),
     path("", include("participants.urls")),
     path("", include("monitoring.urls")),
     path("", include("certificates.urls")),

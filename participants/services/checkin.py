@@ -101,8 +101,11 @@ def attendance_check_in(
     client_id: uuid.UUID,
     device: str = "",
     source: str = RegistrationSource.TRAINER,
+    at=None,
 ) -> CheckInResult:
     """Mark the participant as attended at the session. Idempotent by client_id and by (participant, session).
+
+    `at`: when it happened, if not now (an offline check-in sent later; the caller keeps it within the session's day).
 
     One statement does it (insert, or turn a registration/no-show into attended), so two trainers
     tapping at the same moment meet in the unique index and neither gets an error. Once attendance
@@ -117,6 +120,7 @@ def attendance_check_in(
             device=device,
             only_while_open=True,
             source=source,
+            at=at,
         )
         if result is not None:
             return result
@@ -136,6 +140,7 @@ def attendance_check_in(
             device=device,
             only_while_open=False,
             source=source,
+            at=at,
         )
         if result.checked_in_now:
             audit_record(
@@ -161,10 +166,11 @@ def _upsert_attended(
     device: str,
     only_while_open: bool,
     source: str = RegistrationSource.TRAINER,
+    at=None,
 ) -> CheckInResult | None:
     """The one-statement check-in; None if `only_while_open` and attendance turned out to be closed."""
     # No separate look-up by client_id: a replay meets its own row in the upsert and changes nothing.
-    now = timezone.now()
+    now = at or timezone.now()
     created_expr = "(xmax = 0)" if connection.vendor == "postgresql" else "NULL"
     guard, guard_params = (_OPEN_GUARD, [session.pk]) if only_while_open else ("TRUE", [])
     params = [participant.pk, session.pk, source, now, now, getattr(by, "pk", None), device[:200], client_id]
@@ -206,6 +212,7 @@ def attendance_check_in_matched(
     client_id: uuid.UUID,
     reason: str,
     device: str = "",
+    at=None,
 ) -> CheckInResult:
     """Check in, at the user's own session, a person registered by another partner, with the stated reason.
 
@@ -224,6 +231,7 @@ def attendance_check_in_matched(
             client_id=client_id,
             device=device,
             source=RegistrationSource.MATCHED,
+            at=at,
         )
         if result.checked_in_now:
             audit_record(
@@ -253,6 +261,7 @@ def participant_walk_in(
     device: str = "",
     uncertain_matches: list[Match] = (),
     language: str = "",
+    at=None,
 ) -> CheckInResult:
     """Create a participant who just walked in and check them in, once per client_id.
 
@@ -275,7 +284,7 @@ def participant_walk_in(
             session=session,
             status=AttendanceStatus.ATTENDED,
             source=RegistrationSource.WALK_IN,
-            checked_in_at=timezone.now(),
+            checked_in_at=at or timezone.now(),
             checked_in_by=by,
             device=device[:200],
             client_id=client_id,

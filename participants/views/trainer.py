@@ -4,9 +4,7 @@ import io
 import uuid
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,11 +14,19 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from sessions_app.models import Audience, TrainingSession
-from users.scoping import participants_for, sees_every_participant, sessions_for
+from users.scoping import sessions_for
 
+from ..checkin_access import (  # noqa: F401  (match_token: the walk-in page and tests use it from here)
+    checkin_target,
+    guests_among,
+    match_token,
+    match_token_valid,
+    roster_payload,
+    roster_row,
+)
 from ..forms import CheckInForm, ParticipantForm
 from ..models import Attendance, AttendanceStatus, MatchReason, Participant
-from ..phones import phone_display, phone_normalise
+from ..phones import phone_normalise
 from ..selectors import (
     match_offers_for,
     participant_search,
@@ -41,6 +47,9 @@ from ..services.checkin import (
 )
 from ..services.matching import participant_find_matches
 from .common import RUNS_SESSIONS, PersonalDataMixin, device_of
+
+# A page the service worker may keep for offline use (static/pwa/sw.js): the server decides, page by page.
+OFFLINE_CACHE_HEADER = "X-Offline-Cache"
 
 
 class SessionScopedMixin(PersonalDataMixin):
@@ -68,6 +77,11 @@ class TrainingSessionListView(PersonalDataMixin, TemplateView):
         ctx["past_open"] = trainer_sessions_past_open(user=self.request.user)
         return ctx
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response[OFFLINE_CACHE_HEADER] = "1"  # the service worker keeps a copy, so the list opens offline
+        return response
+
 
 class TrainingSessionCheckInView(SessionScopedMixin, TemplateView):
     """The session page: counts, search as you type, the roster with one-tap check-in."""
@@ -80,27 +94,72 @@ class TrainingSessionCheckInView(SessionScopedMixin, TemplateView):
         query = self.request.GET.get("q", "")
         roster = list(session_roster(session=session))
         guests = _guests_among(self.request.user, [a.participant_id for a in roster])
+        rows = [_row(a.participant, a.status, guest=a.participant_id in guests) for a in roster]
+        counts = session_counts(session=session)
         ctx.update(
             session=session,
-            counts=session_counts(session=session),
-            roster=[_row(a.participant, a.status, guest=a.participant_id in guests) for a in roster],
+            counts=counts,
+            roster=rows,
+            roster_data=roster_payload(user=self.request.user, session=session, rows=rows, counts=counts),
+            checkin_config=checkin_config(self.request, session),
+            walk_in_form=ParticipantForm(pemda=session.audience == Audience.PEMDA)
+            if session.user_may_change_attendance
+            else None,
             query=query,
             results=[_row(p, p.session_status) for p in participant_search(user=self.request.user, session=session, query=query)],
         )
         return ctx
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["roster_data"]["keep"] and not context["query"]:
+            response[OFFLINE_CACHE_HEADER] = "1"  # only the trainer's own sessions of today and the next days
+        return response
 
-def _row(participant: Participant, status: str, guest: bool = False) -> dict:
-    """A roster line. A guest (someone of another partner checked in here) shows the name only: no phone, no link."""
-    phone = "" if guest else phone_display(participant.phone)
-    return {"participant": participant, "status": status, "client_id": uuid.uuid4(), "phone": phone, "guest": guest}
+
+_row = roster_row
+
+
+def checkin_config(request, session) -> dict:
+    """What the session page's script needs besides the roster: its endpoints and its words, for json_script."""
+    page = reverse("participants:session-checkin", kwargs={"pk": session.pk})
+    return {
+        "user": request.user.pk,
+        "session": session.pk,
+        "sync_url": reverse("offline:sync"),
+        "login_url": f"{reverse('account_login')}?next={page}",
+        "edit_url": reverse("participants:edit", kwargs={"pk": 0}) + f"?next={page}",
+        "text": {
+            "check_in": _("Check in"),
+            "checked_in": _("Checked in"),
+            "waiting": _("Waiting to be sent"),
+            "undo": _("Undo"),
+            "registered": _("registered"),
+            "no_show": _("no-show"),
+            "guest": _("registered by another partner"),
+            "edit": _("edit"),
+            "queued": _("Saved on this phone; will be sent when online."),
+            "undo_queued": _("Undo saved on this phone; will be sent when online."),
+            "walk_in_queued": _("New walk-in saved on this phone; will be sent when online."),
+            "remove": _("Remove"),
+            "offline": _("You are offline. Check-ins are saved on this phone and sent when the connection is back."),
+            "pending": _("Actions waiting to be sent:"),
+            "sending": _("Sending…"),
+            "failed": _("Sending failed; trying again soon."),
+            "synced": _("All saved check-ins have been sent."),
+            "login": _("Your login has expired. Log in again to send the actions saved on this phone."),
+            "login_link": _("Log in again"),
+            "send_now": _("Send now"),
+            "refused": _("Not saved by the server:"),
+            "dismiss": _("Dismiss"),
+            "offline_search": _("No connection: searching the roster saved on this phone."),
+            "nobody": _("Nobody found. Add them as a walk-in."),
+        },
+    }
 
 
 def _guests_among(user, participant_ids: list[int]) -> set[int]:
-    """The people on a roster whose records the user may not open (users/scoping.py decides)."""
-    if not participant_ids or sees_every_participant(user):
-        return set()
-    return set(participant_ids) - set(participants_for(user).filter(pk__in=participant_ids).values_list("pk", flat=True))
+    return guests_among(user, participant_ids)
 
 
 class ParticipantSearchView(SessionScopedMixin, View):
@@ -145,27 +204,8 @@ class AttendanceCheckInView(SessionScopedMixin, View):
         return self._reply(request, session, result.attendance, note, guest=guest)
 
     def _participant(self, session, pk) -> tuple[Participant | None, bool]:
-        """The person to check in, and whether they are a guest: of another partner, reached only through a match.
-
-        Allowed: someone the user may see, someone already on this session's list, or a likely
-        match the server itself offered to this user for this session (signed). A match registered
-        by another partner is a guest: checking them in needs a stated reason and opens only this
-        attendance. Guessing ids gains nothing.
-        """
-        active = Participant.objects.filter(pk=pk, merged_into__isnull=True, erased_at__isnull=True)
-        user = self.request.user
-        in_scope = Q(pk__in=participants_for(user).filter(pk=pk).values("pk"))
-        on_list = Q(pk__in=Attendance.objects.filter(session=session, participant_id=pk).values("participant_id"))
-        participant = active.filter(in_scope | on_list).first()
-        if participant is not None:
-            return participant, False
         token = self.request.POST.get("match_token", "")
-        if not match_token_valid(token, participant_id=pk, session_id=session.pk, user_id=user.pk):
-            return None, False
-        participant = active.first()
-        if participant is None:
-            return None, False
-        return participant, participant.home_partner_id != session.partner_id
+        return checkin_target(user=self.request.user, session=session, participant_id=pk, match_token=token)
 
     def _reply(self, request, session, attendance, note, status=200, guest=False):
         return checkin_reply(request, session, attendance, note, status=status, guest=guest)
@@ -239,22 +279,6 @@ def _update_context(request, session, attendance, note, guest=False, removed_id=
         "swap_rows": places,
         "append_to_roster": shown is not None and "roster" not in places,
     }
-
-
-MATCH_SALT = "participants.match-offer"
-MATCH_MAX_AGE = 12 * 3600
-
-
-def match_token(*, participant_id: int, session_id: int, user_id: int) -> str:
-    """The server's offer of one match, to one user, for one session: it allows a check-in there and nothing else."""
-    return signing.dumps([participant_id, session_id, user_id], salt=MATCH_SALT)
-
-
-def match_token_valid(token: str, *, participant_id: int, session_id: int, user_id: int) -> bool:
-    try:
-        return signing.loads(token, salt=MATCH_SALT, max_age=MATCH_MAX_AGE) == [participant_id, session_id, user_id]
-    except signing.BadSignature:
-        return False
 
 
 def _match_rows(matches, session, user) -> list[dict]:

@@ -138,6 +138,12 @@ TABLE: dict[str, Row] = {
     "participants:close-attendance": Row(allow=STAFF_A, kwargs=obj("session"), methods=("POST",)),
     "participants:session-qr": Row(allow=STAFF_A, kwargs=obj("session")),
     "participants:sign-up-sheet": Row(allow=STAFF_A, kwargs=obj("session")),
+    # offline check-in: the service worker, the manifest and the fallback page hold no personal data;
+    # the sync endpoint serves whoever runs sessions, each action scoped to the user's own sessions
+    "offline:service-worker": PUBLIC,
+    "offline:manifest": PUBLIC,
+    "offline:fallback": PUBLIC,
+    "offline:sync": Row(allow="admin coord_a coord_b trainer_a trainer_b", methods=("GET", "POST")),
     # public self-registration
     "participants:self-register": Row(allow=ALL, kwargs=token("registration"), methods=("GET", "POST")),
     "participants:self-register-done": Row(allow=ALL, kwargs=token("registration")),

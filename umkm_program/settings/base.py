@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "notifications",
     "monitoring",
     "certificates",
+    "offline",
     "audit",
     "core",
 ]
