@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from users.views import admin_login_redirect
+
 urlpatterns = [
+    path("admin/login/", admin_login_redirect, name="admin-login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

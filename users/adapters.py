@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.urls import reverse
 
 from .access import user_has_access
+from .second_factor import second_factor_required
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,3 +23,11 @@ class AccountAdapter(DefaultAccountAdapter):
             clear_login(request)
             return self.respond_user_inactive(request, user)
         return super().pre_login(request, user, **kwargs)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Admins keep their authenticator app: they may renew recovery codes, not go back to a password alone."""
+        if authenticator.type == authenticator.Type.TOTP and second_factor_required(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   var KEY = "laju-checkin-queue";
-  var text = window.CHECKIN_TEXT || {};
+  var words = document.getElementById("checkin-text");
+  var text = words ? words.dataset : {};
 
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
