@@ -3,17 +3,16 @@
 from allauth.mfa import app_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 from django.core.cache import cache
+
+from users.second_factor import second_factor_activate as users_second_factor_activate
 
 
 def second_factor_activate(user) -> str:
     """The state after an admin set up their authenticator app: TOTP and recovery codes. Returns the secret."""
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    RecoveryCodes.activate(user)
-    return secret
+    return users_second_factor_activate(user=user)
 
 
 def totp_secret(user) -> str:

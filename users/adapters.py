@@ -1,9 +1,14 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.urls import reverse
 
 from .access import user_has_access
-from .second_factor import second_factor_required
+from .second_factor import second_factor_ready, second_factor_required
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,6 +19,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         return reverse("home")
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """An admin sent to set up an authenticator right after logging in is not asked for the password again."""
+        request = context.request
+        if (
+            app == "allauth.mfa"
+            and request is not None
+            and request.user.is_authenticated
+            and not second_factor_ready(request.user)
+        ):
+            records = get_authentication_records(request, request.user)
+            if records and time.time() - records[-1].get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def pre_login(self, request, user, **kwargs):
         """A right password is not enough: a deactivated account, removed role or inactive trainer gets no session."""
