@@ -8,7 +8,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.urls import reverse
 
 from .access import user_has_access
-from .second_factor import second_factor_ready, second_factor_required
+from .second_factor import second_factor_required
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,14 +21,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return reverse("home")
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        """An admin sent to set up an authenticator right after logging in is not asked for the password again."""
+        """Within minutes of logging in, setting up the authenticator and reading its recovery codes asks for nothing more.
+
+        An admin is sent to set up their authenticator right after logging in; asking again for the password
+        they just typed would only be in the way. Later changes ask again, as allauth does.
+        """
         request = context.request
-        if (
-            app == "allauth.mfa"
-            and request is not None
-            and request.user.is_authenticated
-            and not second_factor_ready(request.user)
-        ):
+        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
             records = get_authentication_records(request, request.user)
             if records and time.time() - records[-1].get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT:
                 return False
