@@ -1,5 +1,6 @@
 """Production refuses to start with unsafe settings: one line that names each of them."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,24 @@ def test_every_unsafe_setting_is_named_in_the_same_line():
 
 def test_the_log_provider_is_accepted_when_chosen_explicitly():
     assert start(NOTIFY_PROVIDER_BACKEND="notifications.providers.LogProvider").returncode == 0
+
+
+def test_production_cookies_and_browser_policy():
+    script = (
+        "import json; from django.conf import settings as s; print(json.dumps([s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
+        " s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_AGE, s.CONTENT_SECURITY_POLICY['DIRECTIVES']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    secure, httponly, samesite, csrf_secure, age, policy = json.loads(result.stdout)
+    assert (secure, httponly, samesite, csrf_secure) == (True, True, "Lax", True)
+    assert age == 9 * 60 * 60
+    assert policy["script-src"] == policy["style-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"] and policy["form-action"] == ["'self'"]
