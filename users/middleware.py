@@ -13,25 +13,38 @@ from .second_factor import second_factor_ready, second_factor_required
 # Paths an admin without an authenticator may still open: the account pages themselves (setting up the
 # authenticator, reauthenticating, logging out), static files, the language switch and the health check.
 _OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+SECOND_FACTOR_CHECKED = "_second_factor_checked"
+REFRESHED_AT = "_refreshed_at"
+
+
+def session_stamp_at_login(sender, request, user, **kwargs):
+    """Connected to user_logged_in: the login writes the session anyway, so the checks below need no second write."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[REFRESHED_AT] = int(time.time())
+    if second_factor_required(user) and second_factor_ready(user):
+        request.session[SECOND_FACTOR_CHECKED] = True
 
 
 class SecondFactorRequiredMiddleware:
     """An admin or superuser without an authenticator app is sent to set one up before any other page."""
-
-    KEY = "_second_factor_checked"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and not request.path.startswith(_OPEN_PREFIXES) and not request.session.get(self.KEY):
-            if second_factor_required(user) and not second_factor_ready(user):
+        if (
+            user is not None
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and second_factor_required(user)
+            and not request.session.get(SECOND_FACTOR_CHECKED)
+        ):
+            if not second_factor_ready(user):
                 messages.warning(request, _("Admins must use a second factor. Set up an authenticator app to continue."))
                 return redirect(reverse("mfa_activate_totp"))
-            if user.is_authenticated:
-                # Checked once per session: an admin cannot remove their authenticator (users/adapters.py).
-                request.session[self.KEY] = True
+            # Checked once per session: an admin cannot remove their authenticator (users/adapters.py).
+            request.session[SECOND_FACTOR_CHECKED] = True
         return self.get_response(request)
 
 
@@ -42,8 +55,6 @@ class SlidingSessionMiddleware:
     database write on every check-in while keeping the idle limit to within those minutes.
     """
 
-    KEY = "_refreshed_at"
-
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -53,6 +64,6 @@ class SlidingSessionMiddleware:
         user = getattr(request, "user", None)
         if session is not None and user is not None and user.is_authenticated and not session.is_empty():
             now = int(time.time())
-            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
-                session[self.KEY] = now
+            if now - session.get(REFRESHED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[REFRESHED_AT] = now
         return response
