@@ -31,6 +31,7 @@ from partners.models import Partner, TotStatus, Trainer
 from sessions_app.models import Audience, Roadshow, RoadshowStatus, SessionStatus, TrainingSession
 from users.models import Role, User
 from users.roles import roles_install, user_set_role
+from users.second_factor import second_factor_activate, second_factor_ready, second_factor_required
 
 from . import demo_names as names
 
@@ -73,6 +74,9 @@ def demo_logins_ensure(*, password: str) -> list[User]:
         user.save()
         needs_partner = role in (Role.PARTNER_COORDINATOR, Role.TRAINER)
         user_set_role(user=user, role=role, partner=partner if needs_partner else None)
+        if second_factor_required(user) and not second_factor_ready(user):
+            # The demo admin's authenticator: `manage.py demo_second_factor` shows its secret and current code.
+            second_factor_activate(user=user)
         users.append(user)
     trainer_user = User.objects.get(email="trainer@example.org")
     Trainer.objects.get_or_create(

@@ -48,9 +48,11 @@ def indonesia_path() -> str:
 
 def _svg(width: int, height: int, label: str, body: str, css_class: str = "", view_box: str = "") -> SafeString:
     label = escape(label)
+    # No style="" (the browser policy forbids it): .svg-chart in static/css/app.css and the PDF's own CSS size it.
+    classes = f"svg-chart {css_class}".strip()
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box or f"0 0 {width} {height}"}" role="img" aria-label="{label}" '
-        f'class="{css_class}" preserveAspectRatio="xMidYMid meet" style="width:100%;height:auto">'
+        f'class="{classes}" preserveAspectRatio="xMidYMid meet">'
         f"<title>{label}</title>{body}</svg>"
     )
 

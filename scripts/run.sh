@@ -57,6 +57,7 @@ $($PY -c 'import django;django.setup()
 from django.utils import translation;translation.activate("en")
 from core.demo import DEMO_LOGINS
 for email, _n, role in DEMO_LOGINS: print(f"    {role.label:<22} {email}")')
+$($PY manage.py demo_second_factor)
   Logs: var/log/web.log, var/log/worker.log, var/log/beat.log. Press Ctrl+C to stop.
 
 MSG

@@ -2,8 +2,10 @@ import os
 
 import pytest
 
+from tests.second_factor import second_factor_activate
 from users.models import Role
 from users.roles import roles_install, user_set_role
+from users.second_factor import second_factor_required
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -54,9 +56,19 @@ def make_user(roles):
 
     def _make(role: str, partner=None, **fields):
         user = UserFactory(password=PASSWORD, **fields)
-        return user_set_role(user=user, role=role, partner=partner)
+        user = user_set_role(user=user, role=role, partner=partner)
+        if second_factor_required(user):
+            second_factor_activate(user)  # as after their first login; tests/users/test_admin_login.py starts without
+        return user
 
     return _make
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the authenticator app every superuser must have."""
+    second_factor_activate(admin_user)
+    return admin_user
 
 
 @pytest.fixture

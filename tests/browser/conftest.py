@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.helpers import pass_second_factor
 from tests.conftest import PASSWORD
 
 
@@ -17,6 +18,8 @@ def login(page, live_server):
         page.fill("input[name=password]", password)
         page.click("form[action$='/accounts/login/'] button[type=submit]")
         page.wait_for_load_state("networkidle")
+        if password == PASSWORD:
+            pass_second_factor(page, user)
         return page
 
     return _login

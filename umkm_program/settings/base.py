@@ -9,6 +9,7 @@ PostgreSQL and Redis.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "users.middleware.SlidingSessionMiddleware",
+    "users.middleware.SecondFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.context.AuditContextMiddleware",
 ]
@@ -87,7 +93,7 @@ TEMPLATES = [
             ],
             # Numbers are grouped for people (10.000); ids in markup and URLs must not be:
             # `{{ obj.pk|unlocalize }}` is available in every template.
-            "builtins": ["django.templatetags.l10n"],
+            "builtins": ["django.templatetags.l10n", "umkm_program.template_bars"],
         },
     },
 ]
@@ -129,7 +135,19 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "users.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# "Remember me" is offered but unticked: trainers share phones, so by default the session ends with the browser.
 ACCOUNT_SESSION_REMEMBER = None
+# Staff sessions end after a working day without a request (users/middleware.py slides the expiry).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=9 * 60 * 60)
+SESSION_REFRESH_SECONDS = 10 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Admins and superusers log in with a second factor: an authenticator app (TOTP) with recovery codes.
+MFA_ADAPTER = "users.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "LAJU DIGITAL"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side: phone clocks drift
 # Public forms (self-registration link, message opt-out): POSTs per (count, seconds), counted in the cache.
 # A room of people on one venue Wi-Fi shares an address, and a session's QR code is scanned by the whole
 # room at once: generous enough for that, tight enough to stop a script.
@@ -138,6 +156,27 @@ PUBLIC_FORM_RATE_LIMITS = {
     "link": (env.int("PUBLIC_FORM_LIMIT_PER_LINK", default=300), 600),
 }
 ACCOUNT_LOGOUT_ON_GET = False
+
+# --- Browser policy (django-csp) ------------------------------------------------
+# Scripts and styles only from our own origin: no inline <script>, <style>, style="" or on*= handlers
+# anywhere (data reaches scripts through data- attributes and json_script). Images may be data: URIs
+# (Bootstrap's icons, the TOTP QR code, the session QR code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # --- I18N ---------------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -1,5 +1,6 @@
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from cities.models import Programme
@@ -51,3 +52,4 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (password: {}):".format(options["password"]))
         for email, _name, role in DEMO_LOGINS:
             self.stdout.write(f"  {role.label:<22} {email}")
+        call_command("demo_second_factor", stdout=self.stdout)
