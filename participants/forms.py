@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .consent import CURRENT_CONSENT_VERSION, consent_text
-from .models import BusinessScale, Gender, MatchReason, Participant, Sector, SocialMediaUse
+from .models import BusinessScale, ErasureReason, Gender, MatchReason, Participant, Sector, SocialMediaUse
 from .phones import phone_display, phone_normalise
 
 
@@ -100,15 +100,28 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError(_("Upload a CSV or XLSX file."), code="file_type")
+        from .services.import_files import MAX_BYTES
+
+        if upload.size > MAX_BYTES:  # known before a byte is read: Django spooled it to disk
+            raise ValidationError(
+                _("The file is larger than %(size)s MB. Split it into smaller files.") % {"size": MAX_BYTES // (1024 * 1024)},
+                code="too_large",
+            )
         return upload
 
 
 class ErasureForm(forms.Form):
-    reason = forms.CharField(
+    reason = forms.ChoiceField(
         label=_("Reason"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example: the person's request by e-mail of 28 November. Kept in the audit log."),
+        choices=[(value, label) for value, label in ErasureReason.choices if value != ErasureReason.RETENTION],
+        widget=forms.RadioSelect,
+    )
+    reference = forms.RegexField(
+        label=_("Reference number"),
+        max_length=40,
+        regex=r"^[A-Za-z0-9][A-Za-z0-9/._-]*$",
+        error_messages={"invalid": _("Use only letters, digits and / . _ - (for example PDP-2026-014); no names.")},
+        help_text=_("The number of the request in your records, for example PDP-2026-014. Kept in the audit log."),
     )
 
 
