@@ -229,3 +229,12 @@ def participant_notifications_erase(*, participant_ids, now: dt.datetime | None 
     return rows.filter(state=NotificationState.PENDING).update(
         state=NotificationState.CANCELLED, last_error="participant's personal data erased", updated_at=now
     )
+
+
+def notification_texts_drop_old(*, now: dt.datetime | None = None) -> int:
+    """Messages done with (sent, failed, cancelled) longer than RETENTION_MESSAGE_BODY_DAYS ago lose their
+    text, address and error; kind, channel, state and times stay for the figures. Returns how many rows."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.RETENTION_MESSAGE_BODY_DAYS)
+    done = Notification.objects.exclude(state=NotificationState.PENDING).filter(updated_at__lt=cutoff)
+    return done.exclude(to="", body="", subject_line="", params=[], last_error="").update(**_PERSONAL_FIELDS, updated_at=now)
