@@ -240,3 +240,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Uploaded lists' rows and previews, and the text of sent messages, are dropped after these days.
 RETENTION_IMPORT_ROWS_DAYS = env.int("RETENTION_IMPORT_ROWS_DAYS", default=30)
 RETENTION_MESSAGE_BODY_DAYS = env.int("RETENTION_MESSAGE_BODY_DAYS", default=30)
+
+# --- Backups (manage.py backup_database / restore_database, make backup / make restore) ---
+BACKUP_PASSPHRASE = env("BACKUP_PASSPHRASE", default="")
+BACKUP_DIR = env("BACKUP_DIR", default=str(VAR_DIR / "backups"))
