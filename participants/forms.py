@@ -12,13 +12,23 @@ from .phones import phone_display, phone_normalise
 class ParticipantForm(forms.ModelForm):
     """The walk-in and self-registration form: the same fields, with consent."""
 
-    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    # Hidden, so an error on it could not be shown: a missing or broken id (an old page, a stripped
+    # form) gets a fresh one; the phone still finds the person again.
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     phone = forms.CharField(
         label=_("Phone (WhatsApp)"),
         max_length=30,
         help_text=_("Any format: 0812…, +62 812… or 62812…"),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("client_id"):
+            cleaned["client_id"] = uuid.uuid4()
+            self.errors.pop("client_id", None)
+        return cleaned
+
     consent = forms.BooleanField(
         label=_("I agree"),
         required=True,
