@@ -25,10 +25,12 @@ UNREADABLE_CSV = "could not be read as a CSV list"
 
 
 def _upload(client, path: Path):
+    """The answer and the CPU seconds it cost (upload encoding, parsing and refusal, all in this process):
+    CPU time, not wall time, so that other work on a shared machine does not decide the test."""
     with path.open("rb") as handle:
-        started = time.perf_counter()
+        started = time.process_time()
         response = client.post(URL, {"file": handle})
-        return response, time.perf_counter() - started
+        return response, time.process_time() - started
 
 
 def _nothing_written():
@@ -60,7 +62,7 @@ def test_hostile_file_is_refused_within_two_seconds_and_nothing_is_written(admin
 
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert seconds < 2, f"{name} took {seconds:.2f} s"
+    assert seconds < 2, f"{name} took {seconds:.2f} s of CPU"
     _nothing_written()
 
 
