@@ -73,17 +73,13 @@ def private_redis(tmp_path, settings):
         }
     }
     saved = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options)
+    pools = (app._pool, app.amqp._producer_pool)  # other tests' workers hold these: put aside, never closed
     app.conf.broker_url, app.conf.task_always_eager = redis.url, False
     app.conf.broker_transport_options = {"max_retries": 1, "socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-    _forget_connections(app)
+    app._pool, app.amqp._producer_pool = None, None
     yield redis
     redis.stop()
-    app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options = saved
-    _forget_connections(app)
-
-
-def _forget_connections(app):
     if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
+        app._pool.force_close_all()  # the pool of the private Redis only
+    app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options = saved
+    app._pool, app.amqp._producer_pool = pools
