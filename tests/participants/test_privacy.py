@@ -250,3 +250,22 @@ def test_erasure_also_blanks_the_person_in_uploaded_lists(make_user):
     assert "0001" not in str(job.rows) + str(job.preview)
     assert job.rows[1]["full_name"] == other.full_name
     assert job.preview[1]["name"] == "Budi Tetap"
+
+
+def test_old_free_text_erasure_reasons_become_other_with_no_text():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("participants.migrations.0008_erasure_reason_choice")
+    old = AuditEvent.objects.create(
+        action=AuditAction.PERSONAL_DATA_ERASED, changes={"fields": ["phone"], "reason": "Permintaan Siti Aminah, 28/11"}
+    )
+    new = AuditEvent.objects.create(action=AuditAction.PERSONAL_DATA_ERASED, changes={"reason": "request", "reference": "PDP-1"})
+
+    migration.reasons_to_choice(apps, None)
+
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert old.changes == {"fields": ["phone"], "reason": "other", "reference": ""}
+    assert new.changes == {"reason": "request", "reference": "PDP-1"}
