@@ -84,7 +84,7 @@ class ParticipantForm(forms.ModelForm):
 
     def clean_nib(self):
         nib = (self.cleaned_data.get("nib") or "").replace(" ", "")
-        if nib and not (nib.isdigit() and len(nib) == 13):
+        if nib and not (nib.isascii() and nib.isdigit() and len(nib) == 13):
             raise ValidationError(_("The NIB has exactly 13 digits."), code="invalid_nib")
         return nib
 
@@ -182,7 +182,7 @@ class ParticipantEditForm(forms.ModelForm):
 
     def clean_nib(self):
         nib = (self.cleaned_data.get("nib") or "").replace(" ", "")
-        if nib and not (nib.isdigit() and len(nib) == 13):
+        if nib and not (nib.isascii() and nib.isdigit() and len(nib) == 13):
             raise ValidationError(_("The NIB has exactly 13 digits."), code="invalid_nib")
         return nib
 

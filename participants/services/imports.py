@@ -121,7 +121,7 @@ def _row_check(row: dict[str, str], sessions: dict[str, TrainingSession]) -> dic
         except ValidationError:
             errors.append(_("“%(email)s” is not an e-mail address") % {"email": row["email"]})
     nib = row.get("nib", "")
-    if nib and not (nib.isdigit() and len(nib) == 13):
+    if nib and not (nib.isascii() and nib.isdigit() and len(nib) == 13):
         errors.append(_("NIB must be 13 digits"))
     gender = _GENDERS.get(row.get("gender", "").lower(), Gender.UNSPECIFIED if not row.get("gender") else None)
     if gender is None:
@@ -250,7 +250,7 @@ def import_preview_build(*, rows: list[dict[str, str]], sessions: dict[str, Trai
 def _sessions_named_in(*, rows: list[dict[str, str]], user) -> dict[str, TrainingSession]:
     """The sessions the rows name that this user may import into, by the id written in the file."""
     ids = {r.get("session", "").strip() for r in rows}
-    ids = {i for i in ids if i.isdigit() and len(i) < 18}
+    ids = {i for i in ids if i.isascii() and i.isdigit() and len(i) < 18}  # "²".isdigit() is True
     qs = sessions_for(user).filter(pk__in=ids).only("pk", "city_id", "programme_id", "starts_at", "audience")
     return {str(s.pk): s for s in qs}
 
