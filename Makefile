@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install services system-packages messages messages-update lint migrations-check pytest clean
+.PHONY: run test install services system-packages messages messages-update lint migrations-check pytest clean backup restore
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
@@ -51,3 +51,12 @@ clean:
 messages-update: install system-packages
 	$(PY) manage.py makemessages -l id -l en --no-location --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=static --ignore=scripts -v0
 	$(PY) scripts/i18n_fill.py locale/translations/*.json
+
+# Encrypted database backup (needs DATABASE_URL and BACKUP_PASSPHRASE; see docs/operations.md).
+backup: install
+	$(PY) manage.py backup_database $(if $(OUTPUT),--output $(OUTPUT),)
+
+# Restore one: make restore FILE=var/backups/laju-....dump.enc (asks for the database name to confirm).
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=<backup file>"; exit 1; }
+	$(PY) manage.py restore_database $(FILE)

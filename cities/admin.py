@@ -11,7 +11,7 @@ class CityTargetInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["name", "starts_on", "ends_on", "umkm_target", "pemda_target"]
+    list_display = ["name", "starts_on", "ends_on", "umkm_target", "pemda_target", "personal_data_retention_days"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CityTargetInline]

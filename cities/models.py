@@ -28,6 +28,15 @@ class Programme(models.Model):
     ends_on = models.DateField(_("end date"))
     umkm_target = models.PositiveIntegerField(_("UMKM target"), validators=[MinValueValidator(1)])
     pemda_target = models.PositiveIntegerField(_("pemda officer target"), default=0)
+    personal_data_retention_days = models.PositiveIntegerField(
+        _("keep personal data for (days after the end)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Participants' names and phones are erased this many days after the programme ends, once all their "
+            "programmes have ended that long ago. Empty: never erased automatically. Read the retention report first."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -20,4 +20,17 @@ PERIODIC_TASKS = [
         "every_seconds": 1800,
         "description": "Rebuild every programme's progress snapshots from the raw rows.",
     },
+    {
+        "name": "Retention of personal data",
+        "task": "participants.retention",
+        "every_seconds": 86400,
+        "description": "Erase participants past their programmes' retention period; drop old uploaded rows "
+        "(run manage.py retention_report first).",
+    },
+    {
+        "name": "Drop old message texts",
+        "task": "notifications.drop_old_texts",
+        "every_seconds": 86400,
+        "description": "Blank the text, address and error of messages finished more than RETENTION_MESSAGE_BODY_DAYS ago.",
+    },
 ]

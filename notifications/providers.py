@@ -13,6 +13,8 @@ import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from umkm_program.redaction import mask_phone
+
 logger = logging.getLogger(__name__)
 
 
@@ -37,8 +39,17 @@ class ProviderError(Exception):
 
 
 class LogProvider:
+    """Sends nothing; logs that a message would have gone, with the number masked and without the text."""
+
     def send(self, message: OutgoingMessage) -> str:
-        logger.info("%s to %s [%s/%s]: %s", message.channel, message.to, message.template, message.language, message.text)
+        logger.info(
+            "%s to %s [%s/%s]: %s characters (text not logged)",
+            message.channel,
+            mask_phone(message.to),
+            message.template,
+            message.language,
+            len(message.text),
+        )
         return f"log-{message.idempotency_key}"
 
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from .services.outbox import notification_send, notifications_send_due
+from .services.outbox import notification_send, notification_texts_drop_old, notifications_send_due
 from .services.reminders import reminders_plan
 
 # A database that is briefly away is retried by Celery with back-off; provider faults are
@@ -24,3 +24,8 @@ def send_due_notifications() -> int:
 @shared_task(name="notifications.send_one", acks_late=True, **_DB_RETRY)
 def send_notification(notification_id: int) -> str | None:
     return notification_send(notification_id=notification_id)
+
+
+@shared_task(name="notifications.drop_old_texts", acks_late=True, **_DB_RETRY)
+def drop_old_notification_texts() -> int:
+    return notification_texts_drop_old()

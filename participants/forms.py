@@ -5,20 +5,30 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .consent import CURRENT_CONSENT_VERSION, consent_text
-from .models import BusinessScale, Gender, MatchReason, Participant, Sector, SocialMediaUse
+from .models import BusinessScale, ErasureReason, Gender, MatchReason, Participant, Sector, SocialMediaUse
 from .phones import phone_display, phone_normalise
 
 
 class ParticipantForm(forms.ModelForm):
     """The walk-in and self-registration form: the same fields, with consent."""
 
-    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    # Hidden, so an error on it could not be shown: a missing or broken id (an old page, a stripped
+    # form) gets a fresh one; the phone still finds the person again.
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     phone = forms.CharField(
         label=_("Phone (WhatsApp)"),
         max_length=30,
         help_text=_("Any format: 0812…, +62 812… or 62812…"),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("client_id"):
+            cleaned["client_id"] = uuid.uuid4()
+            self.errors.pop("client_id", None)
+        return cleaned
+
     consent = forms.BooleanField(
         label=_("I agree"),
         required=True,
@@ -74,7 +84,7 @@ class ParticipantForm(forms.ModelForm):
 
     def clean_nib(self):
         nib = (self.cleaned_data.get("nib") or "").replace(" ", "")
-        if nib and not (nib.isdigit() and len(nib) == 13):
+        if nib and not (nib.isascii() and nib.isdigit() and len(nib) == 13):
             raise ValidationError(_("The NIB has exactly 13 digits."), code="invalid_nib")
         return nib
 
@@ -100,15 +110,28 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError(_("Upload a CSV or XLSX file."), code="file_type")
+        from .services.import_files import MAX_BYTES
+
+        if upload.size > MAX_BYTES:  # known before a byte is read: Django spooled it to disk
+            raise ValidationError(
+                _("The file is larger than %(size)s MB. Split it into smaller files.") % {"size": MAX_BYTES // (1024 * 1024)},
+                code="too_large",
+            )
         return upload
 
 
 class ErasureForm(forms.Form):
-    reason = forms.CharField(
+    reason = forms.ChoiceField(
         label=_("Reason"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example: the person's request by e-mail of 28 November. Kept in the audit log."),
+        choices=[(value, label) for value, label in ErasureReason.choices if value != ErasureReason.RETENTION],
+        widget=forms.RadioSelect,
+    )
+    reference = forms.RegexField(
+        label=_("Reference number"),
+        max_length=40,
+        regex=r"^[A-Za-z0-9][A-Za-z0-9/._-]*$",
+        error_messages={"invalid": _("Use only letters, digits and / . _ - (for example PDP-2026-014); no names.")},
+        help_text=_("The number of the request in your records, for example PDP-2026-014. Kept in the audit log."),
     )
 
 
@@ -159,7 +182,7 @@ class ParticipantEditForm(forms.ModelForm):
 
     def clean_nib(self):
         nib = (self.cleaned_data.get("nib") or "").replace(" ", "")
-        if nib and not (nib.isdigit() and len(nib) == 13):
+        if nib and not (nib.isascii() and nib.isdigit() and len(nib) == 13):
             raise ValidationError(_("The NIB has exactly 13 digits."), code="invalid_nib")
         return nib
 

@@ -173,6 +173,16 @@ class DuplicateStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Not the same person")
 
 
+class ErasureReason(models.TextChoices):
+    """Why a person's data was erased: a choice, never free text (free text tends to hold the person's name)."""
+
+    REQUEST = "request", _("The person asked for erasure")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("The person withdrew consent")
+    REGISTERED_BY_MISTAKE = "mistake", _("Registered by mistake")
+    RETENTION = "retention", _("Retention period ended")
+    OTHER = "other", _("Other (see the reference)")
+
+
 class DuplicateCandidate(models.Model):
     """Two records that may be the same person, created anyway: an admin merges or dismisses them."""
 

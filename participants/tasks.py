@@ -1,7 +1,11 @@
 from celery import shared_task
+from django.db import OperationalError
 
 from .models import ParticipantImport
 from .services.imports import import_apply, import_mark_failed
+from .services.retention import import_rows_drop_old, retention_erase_due
+
+_DB_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 5, "retry_backoff_max": 300, "max_retries": 5}
 
 
 @shared_task(acks_late=True)
@@ -15,3 +19,17 @@ def participant_import_run(import_id: int) -> None:
     except Exception as exc:  # the transaction rolled back; tell the person who uploaded it
         import_mark_failed(import_id=import_id, reason=str(exc))
         raise
+
+
+@shared_task(name="participants.retention", acks_late=True, **_DB_RETRY)
+def apply_retention() -> dict:
+    """Drop old uploaded rows, then erase a batch of participants past their programmes' retention;
+    queues itself again while a full batch was erased. Safe to run twice (erasure is idempotent)."""
+    dropped = import_rows_drop_old()
+    erased = retention_erase_due(limit=RETENTION_BATCH)
+    if erased == RETENTION_BATCH:
+        apply_retention.apply_async(countdown=5)
+    return {"import_files": dropped, "participants_erased": erased}
+
+
+RETENTION_BATCH = 200

@@ -53,6 +53,8 @@ class FakeProvider:
                     return self._answer(500, {"error": {"message": "internal error"}})
                 if behaviour == "400":
                     return self._answer(400, {"error": {"message": "invalid template parameter"}})
+                if behaviour == "echo400":  # some providers echo the request in their error body
+                    return self._answer(400, {"error": {"message": f"invalid recipient {body.get('to')}", "request": body}})
                 if behaviour == "429":
                     return self._answer(429, {"error": {"message": "too many requests"}}, {"Retry-After": "120"})
                 if behaviour == "timeout":

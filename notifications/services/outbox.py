@@ -12,13 +12,15 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from umkm_program.redaction import redact
+
 from ..models import Channel, ContactPreference, Notification, NotificationKind, NotificationState
 from ..providers import OutgoingMessage, get_provider
 
 logger = logging.getLogger(__name__)
 
 SESSION_REMINDERS = (NotificationKind.SESSION_DAY_BEFORE, NotificationKind.SESSION_TWO_HOURS)
-_PERSONAL_FIELDS = {"to": "", "body": "", "subject_line": "", "params": []}
+_PERSONAL_FIELDS = {"to": "", "body": "", "subject_line": "", "params": [], "last_error": ""}
 
 
 def retry_delay(*, attempts: int, retry_after: float | None = None) -> dt.timedelta:
@@ -106,7 +108,7 @@ def _deliver(row: Notification, now: dt.datetime) -> None:
         reason = _cancel_reason(row, now)
     except Exception as exc:  # a malformed row must not block the rows queued behind it
         logger.exception("notification %s could not be checked", row.pk)
-        row.state, row.last_error = NotificationState.FAILED, f"could not check the message: {exc!r}"[:2000]
+        row.state, row.last_error = NotificationState.FAILED, _redacted(row, f"could not check the message: {exc!r}")[:2000]
         row.save(update_fields=["state", "last_error", "updated_at"])
         return
     if reason:
@@ -122,7 +124,8 @@ def _deliver(row: Notification, now: dt.datetime) -> None:
         row.provider_message_id = _send(row)[:200]
     except Exception as exc:  # a provider fault must not stop the other messages
         retryable = getattr(exc, "retryable", True)
-        row.last_error = f"{now:%Y-%m-%d %H:%M:%S} UTC, attempt {row.attempts}: {exc}"[:2000]
+        # provider errors echo the request: no phone, name or message text is stored or logged
+        row.last_error = _redacted(row, f"{now:%Y-%m-%d %H:%M:%S} UTC, attempt {row.attempts}: {exc}")[:2000]
         if retryable and row.attempts < settings.NOTIFY_MAX_ATTEMPTS:
             delay = retry_delay(attempts=row.attempts, retry_after=getattr(exc, "retry_after", None))
             row.send_after = now + delay
@@ -134,6 +137,15 @@ def _deliver(row: Notification, now: dt.datetime) -> None:
         return
     row.state, row.sent_at = NotificationState.SENT, now
     row.save(update_fields=["to", "attempts", "state", "sent_at", "provider_message_id", "updated_at"])
+
+
+def _redacted(row: Notification, text: str) -> str:
+    known = [row.to, row.subject_line, *[str(p) for p in row.params or []]]
+    if row.participant_id and row.participant:
+        known += [row.participant.full_name, row.participant.email, row.participant.business_name]
+    if row.user_id and row.user:
+        known += [row.user.email, row.user.get_full_name()]
+    return redact(text, known=known)
 
 
 def _address(row: Notification) -> str:
@@ -213,8 +225,16 @@ def participant_notifications_erase(*, participant_ids, now: dt.datetime | None 
     would) and blank the address and text of every message to them. Returns how many were cancelled."""
     now = now or timezone.now()
     rows = Notification.objects.filter(participant_id__in=list(participant_ids))
-    cancelled = rows.filter(state=NotificationState.PENDING).update(
+    rows.update(**_PERSONAL_FIELDS, updated_at=now)  # the error text too: a provider may have echoed the person
+    return rows.filter(state=NotificationState.PENDING).update(
         state=NotificationState.CANCELLED, last_error="participant's personal data erased", updated_at=now
     )
-    rows.update(**_PERSONAL_FIELDS, updated_at=now)
-    return cancelled
+
+
+def notification_texts_drop_old(*, now: dt.datetime | None = None) -> int:
+    """Messages done with (sent, failed, cancelled) longer than RETENTION_MESSAGE_BODY_DAYS ago lose their
+    text, address and error; kind, channel, state and times stay for the figures. Returns how many rows."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.RETENTION_MESSAGE_BODY_DAYS)
+    done = Notification.objects.exclude(state=NotificationState.PENDING).filter(updated_at__lt=cutoff)
+    return done.exclude(to="", body="", subject_line="", params=[], last_error="").update(**_PERSONAL_FIELDS, updated_at=now)

@@ -74,7 +74,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
             errors["phone"] = exc.error_list
     if "nib" in values:
         nib = (values["nib"] or "").replace(" ", "")
-        if nib and not (nib.isdigit() and len(nib) == 13):
+        if nib and not (nib.isascii() and nib.isdigit() and len(nib) == 13):
             errors["nib"] = [ValidationError(_("The NIB has exactly 13 digits."), code="invalid_nib")]
         values["nib"] = nib
     for name in ("full_name", "business_name", "agency", "email"):

@@ -5,11 +5,8 @@ the database cannot show them before the end); the outcome is stored on the Part
 """
 
 import contextlib
-import csv
-import io
-from typing import Any
+from typing import IO, Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,11 +22,10 @@ from users.scoping import participants_for, sessions_for
 from ..models import Attendance, AttendanceStatus, Gender, ImportStatus, Participant, ParticipantImport, RegistrationSource
 from ..phones import phone_normalise
 from .checkin import progress_changed
+from .import_files import import_file_rows
 from .matching import Match, Person, duplicate_candidates_record, participants_find_matches_many
 from .registration import participant_create
 
-MAX_ROWS = getattr(settings, "PARTICIPANT_IMPORT_MAX_ROWS", 20_000)
-MAX_BYTES = 10 * 1024 * 1024
 COLUMNS = {
     # accepted header (lower-case, Indonesian or English) -> field
     "session": "session",
@@ -87,30 +83,12 @@ def import_progress(*, participant_import: ParticipantImport) -> int:
     return int(cache.get(_progress_key(participant_import.pk)) or 0)
 
 
-def import_file_read(*, name: str, content: bytes) -> list[dict[str, str]]:
-    """The file's rows as dicts keyed by field; ValidationError with a clear reason otherwise."""
-    lower = name.lower()
-    if len(content) > MAX_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB. Split it into smaller files."))
-    if lower.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError(
-                _("The file is not in UTF-8 encoding. In Excel choose “Save as: CSV UTF-8 (comma delimited)” and upload again.")
-            ) from None
-        dialect_delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-        raw_rows = list(csv.reader(io.StringIO(text), delimiter=dialect_delimiter))
-    elif lower.endswith(".xlsx"):
-        try:
-            from openpyxl import load_workbook
+def import_file_read(*, name: str, content: bytes | IO[bytes]) -> list[dict[str, str]]:
+    """The file's rows as dicts keyed by field; ValidationError with a clear reason otherwise.
 
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-            raw_rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        except Exception:
-            raise ValidationError(_("The file could not be read as an Excel workbook (.xlsx).")) from None
-    else:
-        raise ValidationError(_("Upload a CSV or XLSX file."))
+    `content` may be the upload itself: it is streamed within the bounds import_files.py sets.
+    """
+    raw_rows = import_file_rows(name=name, content=content)
     if not raw_rows:
         raise ValidationError(_("The file is empty."))
     header = [COLUMNS.get(h.strip().lower().replace(" ", "_"), "") for h in raw_rows[0]]
@@ -119,13 +97,7 @@ def import_file_read(*, name: str, content: bytes) -> list[dict[str, str]]:
         raise ValidationError(
             _("The first row must name the columns; missing: %(columns)s.") % {"columns": ", ".join(sorted(missing))}
         )
-    body = [r for r in raw_rows[1:] if any(str(c).strip() for c in r)]
-    if len(body) > MAX_ROWS:
-        raise ValidationError(
-            _("The file has %(count)s rows; at most %(max)s can be imported at once. Split it into smaller files.")
-            % {"count": f"{len(body):,}".replace(",", "."), "max": f"{MAX_ROWS:,}".replace(",", ".")}
-        )
-    return [{field: str(value).strip() for field, value in zip(header, row, strict=False) if field} for row in body]
+    return [{field: str(value).strip() for field, value in zip(header, row, strict=False) if field} for row in raw_rows[1:]]
 
 
 def _row_check(row: dict[str, str], sessions: dict[str, TrainingSession]) -> dict[str, Any]:
@@ -149,7 +121,7 @@ def _row_check(row: dict[str, str], sessions: dict[str, TrainingSession]) -> dic
         except ValidationError:
             errors.append(_("“%(email)s” is not an e-mail address") % {"email": row["email"]})
     nib = row.get("nib", "")
-    if nib and not (nib.isdigit() and len(nib) == 13):
+    if nib and not (nib.isascii() and nib.isdigit() and len(nib) == 13):
         errors.append(_("NIB must be 13 digits"))
     gender = _GENDERS.get(row.get("gender", "").lower(), Gender.UNSPECIFIED if not row.get("gender") else None)
     if gender is None:
@@ -278,12 +250,12 @@ def import_preview_build(*, rows: list[dict[str, str]], sessions: dict[str, Trai
 def _sessions_named_in(*, rows: list[dict[str, str]], user) -> dict[str, TrainingSession]:
     """The sessions the rows name that this user may import into, by the id written in the file."""
     ids = {r.get("session", "").strip() for r in rows}
-    ids = {i for i in ids if i.isdigit() and len(i) < 18}
+    ids = {i for i in ids if i.isascii() and i.isdigit() and len(i) < 18}  # "²".isdigit() is True
     qs = sessions_for(user).filter(pk__in=ids).only("pk", "city_id", "programme_id", "starts_at", "audience")
     return {str(s.pk): s for s in qs}
 
 
-def import_create(*, user, name: str, content: bytes) -> ParticipantImport:
+def import_create(*, user, name: str, content: bytes | IO[bytes]) -> ParticipantImport:
     """Read the upload and store it with its preview; nothing is imported yet."""
     rows = import_file_read(name=name, content=content)
     sessions = _sessions_named_in(rows=rows, user=user)

@@ -6,6 +6,7 @@ identifies the person is blanked or replaced by "Dihapus #<id>". Both write the 
 """
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,17 +15,27 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditAction
+from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record
 from cities.timezones import to_zone_time
+from umkm_program.redaction import redact
 
 from ..events import personal_data_erase, personal_data_export
-from ..models import Attendance, DuplicateCandidate, DuplicateStatus, Participant, ParticipantImport, ProposedChange
+from ..models import (
+    Attendance,
+    DuplicateCandidate,
+    DuplicateStatus,
+    ErasureReason,
+    Participant,
+    ParticipantImport,
+    ProposedChange,
+)
 from ..phones import phone_normalise
 
 # What identifies the person: blanked on erasure (full_name gets the placeholder instead).
 ERASED_FIELDS = ("full_name", "phone", "email", "nib", "business_name", "agency")
 EXPORT_VERSION = 1
+REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,39}")
 
 
 def erased_name(participant_id: int) -> str:
@@ -115,14 +126,23 @@ def participant_export_personal_data(*, participant: Participant, by) -> dict[st
     return data
 
 
-def participant_erase(*, participant: Participant, by, reason: str) -> bool:
+def erasure_reason_check(*, reason: str, reference: str) -> tuple[str, str]:
+    """The reason as one of ErasureReason and a reference of letters, digits and / . _ - (no free text)."""
+    reason, reference = (reason or "").strip(), (reference or "").strip()
+    if reason not in ErasureReason.values:
+        raise ValidationError({"reason": _("Choose why the data is erased.")})
+    if not REFERENCE_PATTERN.fullmatch(reference):
+        raise ValidationError({"reference": _("Use only letters, digits and / . _ - (for example PDP-2026-014); no names.")})
+    return reason, reference
+
+
+def participant_erase(*, participant: Participant, by, reason: str, reference: str = "") -> bool:
     """Erase the person's personal data (and that of records merged into them). Returns False if already erased.
 
-    Idempotent: a second call finds erased_at set and changes nothing.
+    Every copy goes: the record, uploaded rows and previews, proposed changes, the outbox (text,
+    address, error), audit values, Django's admin log. Idempotent: a second call changes nothing.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the data is erased (for example, the person's request and its date).")})
+    reason, reference = erasure_reason_check(reason=reason, reference=reference)
     with transaction.atomic():
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
         if locked.erased_at is not None:
@@ -130,9 +150,10 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
             return False
         now = timezone.now()
         people = [locked, *Participant.objects.select_for_update().filter(merged_into=locked).order_by("pk")]
-        scrubbed_imports = _imports_scrub(
-            phones={p.phone for p in people if p.phone}, names={p.full_name for p in people if p.full_name}
-        )
+        phones = {p.phone for p in people if p.phone}
+        names = {p.full_name for p in people if p.full_name}
+        known = _known_values(people)
+        scrubbed_imports = _imports_scrub(phones=phones, names=names, known=known)
         for person in people:
             person.full_name = erased_name(person.pk)
             person.phone = person.email = person.nib = person.business_name = person.agency = ""
@@ -150,6 +171,9 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
         DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).filter(
             Q(participant_id__in=ids) | Q(existing_id__in=ids)
         ).update(status=DuplicateStatus.DISMISSED, resolved_at=now, resolved_by=by)
+        _duplicate_reasons_scrub(ids=ids, known=known)
+        admin_log_scrubbed = _admin_log_scrub(ids=ids, known=known)
+        audit_scrubbed = _audit_values_scrub(known=known)
         audit_record(
             actor=by,
             action=AuditAction.PERSONAL_DATA_ERASED,
@@ -160,11 +184,91 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
                 **erased_elsewhere,
                 "import_files_scrubbed": scrubbed_imports,
                 "proposed_changes_deleted": proposals_deleted,
-                "reason": reason[:500],
+                "admin_log_entries_scrubbed": admin_log_scrubbed,
+                "audit_events_scrubbed": audit_scrubbed,
+                "reason": reason,
+                "reference": reference,
             },
         )
     participant.refresh_from_db()
     return True
+
+
+def _known_values(people: list[Participant]) -> list[str]:
+    """Every value that identifies these people, with the phone in the ways people write it."""
+    values = []
+    for p in people:
+        values += [p.full_name, p.email, p.nib, p.business_name, p.agency]
+        values += phone_written_forms(p.phone)
+    return [v for v in values if v and len(v) >= 3]
+
+
+def phone_written_forms(phone: str) -> list[str]:
+    """+6281234567890 as it is also written: 6281234567890, 081234567890, 81234567890."""
+    if not phone:
+        return []
+    digits = phone.lstrip("+")
+    national = digits[2:] if digits.startswith("62") else digits
+    return [phone, digits, "0" + national, national]
+
+
+def _mentions(text: str, known: list[str]) -> bool:
+    lowered = text.lower()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return any(v.lower() in lowered or (v.isdigit() and v in digits) for v in known)
+
+
+def _scrub_json(value, known: list[str]):
+    """A JSON value with every string that mentions a known value redacted."""
+    if isinstance(value, dict):
+        return {k: _scrub_json(v, known) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub_json(v, known) for v in value]
+    if isinstance(value, str) and _mentions(value, known):
+        return redact(value, known=known)
+    return value
+
+
+def _admin_log_scrub(*, ids: list[int], known: list[str]) -> int:
+    """Django's admin log keeps each object's str() and a change message: replace the person there."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    participant_type = ContentType.objects.get_for_model(Participant)
+    changed = LogEntry.objects.filter(content_type=participant_type, object_id__in=[str(i) for i in ids]).update(
+        object_repr="[erased]", change_message="[]"
+    )
+    mention = Q()
+    for value in known:
+        mention |= Q(object_repr__icontains=value) | Q(change_message__icontains=value)
+    for entry in LogEntry.objects.filter(mention).only("pk", "object_repr", "change_message"):
+        entry.object_repr = redact(entry.object_repr, known=known)[:200]
+        entry.change_message = "[]"
+        entry.save(update_fields=["object_repr", "change_message"])
+        changed += 1
+    return changed
+
+
+def _audit_values_scrub(*, known: list[str]) -> int:
+    """Audit events hold field names and counts, but a reason or value typed before that rule may name the person."""
+    mention = Q()
+    for value in known:
+        mention |= Q(changes__icontains=value) | Q(actor_email__iexact=value)
+    changed = 0
+    for event in AuditEvent.objects.filter(mention).only("pk", "changes", "actor_email"):
+        event.changes = _scrub_json(event.changes, known)
+        if event.actor_email.lower() in {v.lower() for v in known}:
+            event.actor_email = ""
+        event.save(update_fields=["changes", "actor_email"])
+        changed += 1
+    return changed
+
+
+def _duplicate_reasons_scrub(*, ids: list[int], known: list[str]) -> None:
+    for candidate in DuplicateCandidate.objects.filter(Q(participant_id__in=ids) | Q(existing_id__in=ids)).only("pk", "reason"):
+        if _mentions(candidate.reason, known):
+            candidate.reason = redact(candidate.reason, known=known)[:200]
+            candidate.save(update_fields=["reason"])
 
 
 def _scrub_record(record: dict, phones: set[str], names: set[str]) -> bool:
@@ -189,18 +293,20 @@ def _scrub_record(record: dict, phones: set[str], names: set[str]) -> bool:
     return changed
 
 
-def _imports_scrub(*, phones: set[str], names: set[str]) -> int:
+def _imports_scrub(*, phones: set[str], names: set[str], known: list[str]) -> int:
     """Uploaded lists keep their rows for the preview and the result page: erase the person there too.
 
     Import jobs are few (one per uploaded paper list), so each is read and rewritten in Python.
     Returns how many import files were changed.
     """
     changed = 0
-    for job in ParticipantImport.objects.select_for_update().only("pk", "rows", "preview").order_by("pk"):
+    for job in ParticipantImport.objects.select_for_update().only("pk", "rows", "preview", "failure").order_by("pk"):
         hits = [_scrub_record(row, phones, names) for row in job.rows] + [
             _scrub_record(item, phones, names) for item in job.preview
         ]
-        if any(hits):
-            job.save(update_fields=["rows", "preview"])
+        failure = redact(job.failure, known=known) if job.failure and _mentions(job.failure, known) else job.failure
+        if any(hits) or failure != job.failure:
+            job.failure = failure
+            job.save(update_fields=["rows", "preview", "failure"])
             changed += 1
     return changed

@@ -120,7 +120,12 @@ class ParticipantEraseView(DataRequestMixin, View):
         form = ErasureForm(request.POST)
         if form.is_valid():
             try:
-                erased = participant_erase(participant=participant, by=request.user, reason=form.cleaned_data["reason"])
+                erased = participant_erase(
+                    participant=participant,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    reference=form.cleaned_data["reference"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -184,7 +189,7 @@ class ParticipantImportCreateView(PersonalDataMixin, View):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                job = import_create(user=request.user, name=upload.name, content=upload.read())
+                job = import_create(user=request.user, name=upload.name, content=upload)
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:

@@ -41,7 +41,8 @@ def test_admin_erases_a_person_with_a_reason(page, live_server, login, make_user
     page.get_by_test_id("erase-personal-data").click()
     page.get_by_test_id("confirm-erase").click()
     expect(page.locator(".invalid-feedback, .is-invalid").first).to_be_visible()  # the reason is required
-    page.fill("textarea[name=reason]", "Permintaan lewat WhatsApp 28 November")
+    page.check("input[name=reason][value=request]")
+    page.fill("input[name=reference]", "PDP-2026-028")
     page.get_by_test_id("confirm-erase").click()
 
     expect(page).to_have_url(re.compile(rf"/participants/{person.pk}/$"))

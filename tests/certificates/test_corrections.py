@@ -8,7 +8,7 @@ from audit.models import AuditAction, AuditEvent
 from certificates.models import Certificate, CertificateStatus
 from certificates.rendering import certificate_pdf
 from certificates.services import certificate_revoke
-from participants.models import AttendanceStatus
+from participants.models import AttendanceStatus, ErasureReason
 from participants.services.checkin import attendance_close
 from participants.services.editing import participant_update
 from participants.services.merging import participant_merge
@@ -52,7 +52,7 @@ def test_erased_persons_certificate_shows_only_withdrawn(closed_session, make_us
     certificate = Certificate.objects.get(participant=closed_session.attended)
     admin = make_user(Role.PROGRAMME_ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
-        participant_erase(participant=closed_session.attended, by=admin, reason="Permintaan yang bersangkutan 1/12")
+        participant_erase(participant=closed_session.attended, by=admin, reason=ErasureReason.REQUEST, reference="PDP-2026-012")
 
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.WITHDRAWN

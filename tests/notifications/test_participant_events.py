@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from notifications.models import ContactPreference, Notification, NotificationState
 from participants.events import participant_created, personal_data_erase
-from participants.models import Participant
+from participants.models import ErasureReason, Participant
 from participants.services.privacy import participant_erase, participant_personal_data
 from tests.factories import ParticipantFactory
 from umkm_program.events import send_on_commit
@@ -56,7 +56,7 @@ def test_an_erasure_that_fails_in_an_app_above_leaves_nothing_half_erased(make_u
     personal_data_erase.connect(outbox_down, dispatch_uid="test.outbox_down")
     try:
         with pytest.raises(RuntimeError):
-            participant_erase(participant=person, by=admin, reason="Permintaan lewat e-mail")
+            participant_erase(participant=person, by=admin, reason=ErasureReason.REQUEST, reference="PDP-2026-001")
     finally:
         personal_data_erase.disconnect(dispatch_uid="test.outbox_down")
 
@@ -65,7 +65,7 @@ def test_an_erasure_that_fails_in_an_app_above_leaves_nothing_half_erased(make_u
     assert person.erased_at is None and person.full_name == "Siti Rahma"
     assert message.state == NotificationState.PENDING and "Siti Rahma" in message.body
 
-    assert participant_erase(participant=person, by=admin, reason="Permintaan lewat e-mail") is True
+    assert participant_erase(participant=person, by=admin, reason=ErasureReason.REQUEST, reference="PDP-2026-001") is True
     message.refresh_from_db()
     assert message.state == NotificationState.CANCELLED and message.body == ""
 

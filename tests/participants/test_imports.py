@@ -60,7 +60,7 @@ def test_xlsx_is_read():
         ("a.txt", b"x", "CSV"),
         ("a.xlsx", b"not a zip", "Excel"),
         ("a.csv", b"nama,telepon\nA,1\n", "session"),
-        ("a.csv", ("session,name,phone\n" + "1,A,0812\n" * 100_000).encode(), "100"),
+        ("a.csv", ("session,name,phone\n" + "1,A,0812\n" * 100_000).encode(), "20.000"),
     ],
 )
 def test_bad_files_get_a_clear_message(name, content, message):

@@ -122,7 +122,7 @@ def test_erasure_blanks_the_person_cancels_their_messages_and_keeps_the_attendan
     DuplicateCandidate.objects.create(participant=other, existing=person, reason="same name")
     client.force_login(admin)
 
-    response = client.post(f"/participants/{person.pk}/erase/", {"reason": "Permintaan lewat e-mail 28/11"}, follow=True)
+    response = client.post(f"/participants/{person.pk}/erase/", {"reason": "request", "reference": "PDP-2026-028"}, follow=True)
 
     assert response.status_code == 200
     person.refresh_from_db()
@@ -147,9 +147,9 @@ def test_erasure_blanks_the_person_cancels_their_messages_and_keeps_the_attendan
 def test_erasing_twice_changes_nothing(make_user, person):
     admin = make_user(Role.PROGRAMME_ADMIN)
 
-    assert participant_erase(participant=person, by=admin, reason="request") is True
+    assert participant_erase(participant=person, by=admin, reason="request", reference="PDP-1") is True
     first = Participant.objects.get(pk=person.pk)
-    assert participant_erase(participant=person, by=admin, reason="request again") is False
+    assert participant_erase(participant=person, by=admin, reason="request", reference="PDP-1") is False
 
     again = Participant.objects.get(pk=person.pk)
     assert (again.erased_at, again.updated_at, again.full_name) == (first.erased_at, first.updated_at, first.full_name)
@@ -168,7 +168,7 @@ def test_erasure_also_erases_the_records_merged_into_the_person(make_user, perso
     old = ParticipantFactory(city=person.city, full_name="Siti A.", phone="+6281299990000")
     participant_merge(keep=person, lose=old, by=admin)
 
-    participant_erase(participant=person, by=admin, reason="request")
+    participant_erase(participant=person, by=admin, reason="request", reference="PDP-1")
 
     old.refresh_from_db()
     assert old.full_name == f"Dihapus #{old.pk}" and old.phone == "" and old.erased_at
@@ -177,7 +177,7 @@ def test_erasure_also_erases_the_records_merged_into_the_person(make_user, perso
 
 def test_an_erased_person_is_gone_from_lists_search_and_exports(client, make_user, person):
     admin = make_user(Role.PROGRAMME_ADMIN)
-    participant_erase(participant=person, by=admin, reason="request")
+    participant_erase(participant=person, by=admin, reason="request", reference="PDP-1")
     client.force_login(admin)
 
     listing = client.get("/participants/", {"q": "Dihapus"}).content.decode()
@@ -208,7 +208,7 @@ def test_progress_totals_are_the_same_before_and_after_erasure(make_user):
     before = snapshot()
     admin = make_user(Role.PROGRAMME_ADMIN)
     for person in people[:3]:
-        participant_erase(participant=person, by=admin, reason="request")
+        participant_erase(participant=person, by=admin, reason="request", reference="PDP-1")
     after = snapshot()
 
     assert before and before == after
@@ -243,10 +243,29 @@ def test_erasure_also_blanks_the_person_in_uploaded_lists(make_user):
         ],
     )
 
-    participant_erase(participant=person, by=admin, reason="Permintaan peserta, 29/11/2026")
+    participant_erase(participant=person, by=admin, reason="request", reference="PDP/2026/29")
 
     job.refresh_from_db()
     assert "Siti Erasable" not in str(job.rows) + str(job.preview)
     assert "0001" not in str(job.rows) + str(job.preview)
     assert job.rows[1]["full_name"] == other.full_name
     assert job.preview[1]["name"] == "Budi Tetap"
+
+
+def test_old_free_text_erasure_reasons_become_other_with_no_text():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("participants.migrations.0008_erasure_reason_choice")
+    old = AuditEvent.objects.create(
+        action=AuditAction.PERSONAL_DATA_ERASED, changes={"fields": ["phone"], "reason": "Permintaan Siti Aminah, 28/11"}
+    )
+    new = AuditEvent.objects.create(action=AuditAction.PERSONAL_DATA_ERASED, changes={"reason": "request", "reference": "PDP-1"})
+
+    migration.reasons_to_choice(apps, None)
+
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert old.changes == {"fields": ["phone"], "reason": "other", "reference": ""}
+    assert new.changes == {"reason": "request", "reference": "PDP-1"}

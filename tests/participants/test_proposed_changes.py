@@ -151,7 +151,7 @@ def test_erasing_the_person_deletes_their_proposals(client, proposal, make_user)
     client.force_login(make_user(Role.PROGRAMME_ADMIN))
 
     exported = client.get(f"/participants/{change.participant_id}/personal-data.json").json()
-    client.post(f"/participants/{change.participant_id}/erase/", {"reason": "Permintaan yang bersangkutan, 1 Desember"})
+    client.post(f"/participants/{change.participant_id}/erase/", {"reason": "request", "reference": "PDP-2026-001"})
 
     assert exported["proposed_changes"][0]["values"]["business_name"] == "Warung Siti Jaya"
     assert Participant.objects.get(pk=change.participant_id).erased_at is not None

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +104,9 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A persistent connection is checked before a request reuses it: after a database restart the
+# first request reconnects instead of failing (tests/operations/test_postgres_restart.py).
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A real worker and beat share the file with the web process.
     DATABASES["default"]["OPTIONS"] = {
@@ -205,7 +209,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Cache --------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Cache errors are misses (logged), so logins, rate limits and pages keep working when Redis is down.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailSafeRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -263,3 +274,18 @@ PROGRESS_REFRESH_DELAY_SECONDS = env.int("PROGRESS_REFRESH_DELAY_SECONDS", defau
 # Roll-ups of other apps rebuilt right after the progress snapshots, under the same lock.
 PROGRESS_DEPENDENT_ROLLUPS = ["monitoring.services.monitoring_rebuild"]
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)  # the sender holds a row lock while it sends
+
+# --- Uploads, personal data retention ---------------------------------------------
+# Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to disk; the import form checks the size
+# before reading; the middleware refuses larger request bodies from their Content-Length.
+PARTICIPANT_IMPORT_MAX_BYTES = env.int("PARTICIPANT_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=PARTICIPANT_IMPORT_MAX_BYTES + 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploaded lists' rows and previews, and the text of sent messages, are dropped after these days.
+RETENTION_IMPORT_ROWS_DAYS = env.int("RETENTION_IMPORT_ROWS_DAYS", default=30)
+RETENTION_MESSAGE_BODY_DAYS = env.int("RETENTION_MESSAGE_BODY_DAYS", default=30)
+
+# --- Backups (manage.py backup_database / restore_database, make backup / make restore) ---
+BACKUP_PASSPHRASE = env("BACKUP_PASSPHRASE", default="")
+BACKUP_DIR = env("BACKUP_DIR", default=str(VAR_DIR / "backups"))
