@@ -20,4 +20,16 @@ PERIODIC_TASKS = [
         "every_seconds": 1800,
         "description": "Rebuild every programme's progress snapshots from the raw rows.",
     },
+    {
+        "name": "Plan survey invitations",
+        "task": "surveys.plan_invitations",
+        "every_seconds": 900,
+        "description": "Invite participants to follow-up surveys on their local day and hour; remind once after 5 days.",
+    },
+    {
+        "name": "Rebuild survey indicators",
+        "task": "surveys.rebuild_all",
+        "every_seconds": 86400,
+        "description": "Nightly full rebuild of every programme's survey indicators from the responses.",
+    },
 ]

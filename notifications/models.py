@@ -25,6 +25,9 @@ class NotificationKind(models.TextChoices):
     LOW_REGISTRATION = "low_registration", _("Session less than half full")
     SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
     SESSION_MOVED = "session_moved", _("Session moved")
+    SURVEY_FEEDBACK = "survey_feedback", _("Feedback survey invitation")
+    SURVEY_FOLLOW_UP = "survey_follow_up", _("Follow-up survey invitation")
+    SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
 
 
 class Notification(models.Model):

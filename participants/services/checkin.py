@@ -20,9 +20,11 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from progress.services import progress_refresh_soon
 from sessions_app.models import TrainingSession
+from umkm_program.events import send_on_commit
 from users.models import Role
 from users.roles import role_of
 
+from ..events import attendance_closed
 from ..models import Attendance, AttendanceStatus, MatchReason, Participant, RegistrationSource
 from .locks import advisory_lock
 from .matching import Match, duplicate_candidates_record
@@ -296,6 +298,7 @@ def attendance_close(*, session: TrainingSession, by) -> int:
         if locked.attendance_closed_at is None:
             locked.attendance_closed_at = timezone.now()
             locked.save(update_fields=["attendance_closed_at", "updated_at"])
+            send_on_commit(attendance_closed, sender=TrainingSession, session_id=locked.pk)
         _after_commit_progress_changed(locked)
     session.attendance_closed_at = locked.attendance_closed_at
     return no_shows

@@ -18,6 +18,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cities.timezones import to_zone_time
 
+from ..events import participant_erased
 from ..models import Attendance, DuplicateCandidate, DuplicateStatus, Participant, ParticipantImport, ProposedChange
 from ..phones import phone_normalise
 
@@ -149,6 +150,9 @@ def participant_erase(*, participant: Participant, by, reason: str) -> bool:
             person.save(update_fields=[*ERASED_FIELDS, "whatsapp_opt_in", "erased_at", "updated_at"])
         ids = [p.pk for p in people]
         cancelled = participant_notifications_erase(participant_ids=ids, now=now)
+        # Sent inside the transaction, not on commit: what apps above hold about the person is
+        # erased with it or, if that fails, nothing is (no half-erased person).
+        participant_erased.send(sender=Participant, participant_ids=ids)
         # Proposed changes hold the values someone typed for the person: they go with the rest.
         proposals_deleted, _by_model = ProposedChange.objects.filter(participant_id__in=ids).delete()
         # Open merge-queue entries would show an erased person next to someone else: close them.

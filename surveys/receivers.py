@@ -1,0 +1,27 @@
+"""Receivers of the lower apps' domain events: each queues a task or calls a service, nothing more."""
+
+from django.dispatch import receiver
+
+from cities.events import programme_seeded
+from participants.events import attendance_closed, participant_erased
+
+
+@receiver(attendance_closed, dispatch_uid="surveys.invite_feedback")
+def invite_after_attendance_closed(sender, *, session_id: int, **kwargs):
+    from .tasks import invite_feedback
+
+    invite_feedback.delay(session_id)
+
+
+@receiver(participant_erased, dispatch_uid="surveys.erase_answers")
+def erase_answers_with_the_person(sender, *, participant_ids, **kwargs):
+    from .services.responses import participant_answers_erase
+
+    participant_answers_erase(participant_ids=participant_ids)
+
+
+@receiver(programme_seeded, dispatch_uid="surveys.seed_defaults")
+def default_surveys_for_seeded_programme(sender, *, programme_id: int, **kwargs):
+    from .seed import surveys_seed_defaults
+
+    surveys_seed_defaults(programme_id=programme_id)
