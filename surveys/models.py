@@ -222,3 +222,6 @@ class SurveyIndicator(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["programme", "dimension"])]
+
+    def __str__(self):
+        return f"{self.metric} {self.dimension}={self.value}: {self.numerator}/{self.denominator}"

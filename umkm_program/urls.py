@@ -10,6 +10,7 @@ urlpatterns = [
     path("invitations/", include("invitations.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("participants.urls")),
+    path("", include("surveys.urls")),
     path("", include("monitoring.urls")),
     path("", include("core.urls")),
 ]
