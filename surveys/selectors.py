@@ -81,6 +81,33 @@ class Results:
     def any_responses(self) -> bool:
         return any(w.responded for w in self.waves)
 
+    def table(self, slug: str) -> ResultTable:
+        return next(t for t in self.tables if t.slug == slug)
+
+    @property
+    def rates(self) -> ResultTable:
+        return self.table("survey-response-rates")
+
+    @property
+    def rates_by_group(self) -> ResultTable:
+        return self.table("survey-response-rates-by-group")
+
+    @property
+    def indicators(self) -> ResultTable:
+        return self.table("survey-indicators")
+
+    @property
+    def by_group(self) -> ResultTable:
+        return self.table("survey-results-by-group")
+
+    @property
+    def chart(self) -> ResultTable:
+        return self.table("survey-follow-up-chart")
+
+    @property
+    def partner_feedback(self) -> ResultTable:
+        return self.table("survey-feedback-by-partner")
+
 
 def _pct(num: int, den: int) -> float | None:
     return round(100 * num / den, 1) if den else None
@@ -188,7 +215,7 @@ def _figure(cells, groups, labels, *, wave, question, choice, label) -> Figure:
             (labels[dim].get(v, v), value(gnum, answered(dim, v)), answered(dim, v))
             for v, (gnum, _gden) in groups(wave.pk, question.code, choice, dim)
         ]
-        for dim in ("gender", "scale", "city")
+        for dim in ("gender", "scale", "city", "partner")
     }
     return Figure(
         code=f"{question.code}:{choice}" if choice else question.code,
@@ -252,6 +279,7 @@ def _tables(results: list[WaveResult]) -> list[ResultTable]:
             for w in results
             for f in w.figures
             for dim, rows in f.by.items()
+            if dim != "partner"
             for label, value, n in rows
         ],
     )
@@ -267,7 +295,22 @@ def _tables(results: list[WaveResult]) -> list[ResultTable]:
             if f.kind == "share" and ":" not in f.code
         ],
     )
-    return [rates, rates_by, indicators, by_group, chart]
+    return [rates, rates_by, indicators, by_group, chart, _partner_feedback(results)]
+
+
+def _partner_feedback(results: list[WaveResult]) -> ResultTable:
+    """Per partner: how many attendees answered the feedback survey and how satisfied they were."""
+    headers = [_("Partner"), _("Invited"), _("Responded"), _("Response rate (%)"), _("Satisfaction (1–5)"), _("n"), _("Note")]
+    feedback = next((w for w in results if w.wave.kind == WaveKind.FEEDBACK), None)
+    if feedback is None:
+        return ResultTable("survey-feedback-by-partner", _("Participant feedback per partner"), headers, [])
+    satisfaction = next((f for f in feedback.figures if f.code == "satisfaction"), None)
+    scores = {label: (value, n) for label, value, n in (satisfaction.by["partner"] if satisfaction else [])}
+    rows = []
+    for label, invited, responded, rate in feedback.rates_by["partner"]:
+        value, n = scores.get(label, (None, 0))
+        rows.append([label, invited, responded, rate, value, n, _note(n)])
+    return ResultTable("survey-feedback-by-partner", _("Participant feedback per partner"), headers, rows)
 
 
 def free_text_answers_for(user, *, session) -> QuerySet[SurveyAnswer]:

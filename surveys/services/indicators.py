@@ -20,9 +20,9 @@ from ..models import QuestionKind, SurveyIndicator, SurveyQuestion
 
 RESPONSES = "responses"
 BASELINE_PREFIX = "baseline:"
-# Dimensions of the response rate; question figures use the first four.
+# Dimensions of the response rate; question figures use the first five.
 RATE_DIMENSIONS = ("all", "gender", "scale", "city", "partner", "cohort")
-FIGURE_DIMENSIONS = ("all", "gender", "scale", "city")
+FIGURE_DIMENSIONS = ("all", "gender", "scale", "city", "partner")
 REPORT_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 

@@ -36,9 +36,7 @@ def attend():
 
     def _attend(session, **fields):
         person = ParticipantFactory(city=session.city, **fields)
-        AttendanceFactory(
-            participant=person, session=session, status=AttendanceStatus.ATTENDED, checked_in_at=session.starts_at
-        )
+        AttendanceFactory(participant=person, session=session, status=AttendanceStatus.ATTENDED, checked_in_at=session.starts_at)
         return person
 
     return _attend

@@ -32,7 +32,7 @@ def answered(programme, makassar, jayapura, session_in, attend):
     rng = random.Random(20181012)
     palu = CityFactory(name="Palu")
     sessions = [session_in(city, dt.datetime(2018, 9, 12, 9, 0, tzinfo=WITA)) for city in (makassar, jayapura, palu)]
-    for i in range(60):
+    for _i in range(60):
         attend(
             rng.choice(sessions),
             gender=rng.choice(Gender.values),
@@ -44,7 +44,9 @@ def answered(programme, makassar, jayapura, session_in, attend):
     for invitation in SurveyInvitation.objects.filter(wave__code="follow-up-30"):
         if rng.random() < 0.3:
             continue  # did not answer
-        answers = {code: rng.choice(["0", "1"]) for code in ("facebook_page", "instagram_business", "whatsapp_business", "sells_online")}
+        answers = {
+            code: rng.choice(["0", "1"]) for code in ("facebook_page", "instagram_business", "whatsapp_business", "sells_online")
+        }
         answers["sales_change"] = rng.choice(["up", "same", "down", "unsure"])
         answers["recommend"] = str(rng.randint(1, 5))
         response_submit(invitation=invitation, answers=answers, now=invitation.send_after)

@@ -94,16 +94,12 @@ def test_follow_ups_go_out_on_the_local_day_and_hour_of_each_city(programme, jay
     }
 
 
-def test_one_reminder_after_five_days_only_to_those_who_have_not_answered(
-    programme, jayapura, makassar, session_in, attend
-):
+def test_one_reminder_after_five_days_only_to_those_who_have_not_answered(programme, jayapura, makassar, session_in, attend):
     papua, sulsel = _follow_up_people(programme, jayapura, makassar, session_in, attend)
     followup_invitations_plan(now=dt.datetime(2018, 10, 12, 3, 0, tzinfo=dt.UTC))
     answered = SurveyInvitation.objects.get(participant=sulsel)
     answers = {"facebook_page": "1", "instagram_business": "0", "whatsapp_business": "1", "sells_online": "1"}
-    response_submit(
-        invitation=answered, answers={**answers, "sales_change": "up", "recommend": "5"}, now=answered.send_after
-    )
+    response_submit(invitation=answered, answers={**answers, "sales_change": "up", "recommend": "5"}, now=answered.send_after)
 
     assert survey_reminders_plan(now=dt.datetime(2018, 10, 16, 3, 0, tzinfo=dt.UTC)) == 0  # four days: too early
     assert survey_reminders_plan(now=dt.datetime(2018, 10, 17, 3, 0, tzinfo=dt.UTC)) == 1
