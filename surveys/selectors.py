@@ -158,6 +158,8 @@ def _group_labels() -> dict[str, dict[str, str]]:
 def survey_results(*, programme) -> Results:
     """Every wave's response rates and indicators for the programme, from the roll-up."""
     waves = list(SurveyWave.objects.filter(programme=programme).order_by("position", "pk"))
+    if not waves:
+        return Results(waves=[], computed_at=None, tables=_tables([]))
     questions = defaultdict(list)
     for q in SurveyQuestion.objects.filter(wave__programme=programme, retired_at__isnull=True).order_by("position", "pk"):
         questions[q.wave_id].append(q)
@@ -166,7 +168,7 @@ def survey_results(*, programme) -> Results:
     for row in SurveyIndicator.objects.filter(programme=programme):
         cells[(row.wave_id, row.metric, row.choice, row.dimension, row.value)] = (row.numerator, row.denominator)
         computed_at = max(computed_at, row.computed_at) if computed_at else row.computed_at
-    labels, names = _group_labels(), figure_labels()
+    labels, names = (_group_labels() if cells else {}), figure_labels()
 
     by_slice = defaultdict(list)
     for (w, m, c, d, v), nd in cells.items():
