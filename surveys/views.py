@@ -1,7 +1,7 @@
 """The public survey page (personal link, no login) and the trainer's feedback page for a session."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -101,8 +101,6 @@ class SessionFeedbackView(RoleRequiredMixin, View):
         session = sessions_for(request.user).select_related("city", "partner").filter(pk=pk).first()
         if session is None:
             raise Http404
-        if session.attendance_closed_at is None:
-            raise PermissionDenied
         self.session = session
         self.wave = (
             SurveyWave.objects.filter(programme_id=session.programme_id, kind=WaveKind.FEEDBACK, is_active=True)
