@@ -1,6 +1,7 @@
 """The public survey page (personal link, no login) and the trainer's feedback page for a session."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -85,8 +86,8 @@ class SurveyAnswerView(View):
         except ValidationError as exc:
             if getattr(exc, "code", None) == "closed":
                 return render(request, CLOSED_TEMPLATE, {"invitation": self.invitation}, status=410)
-            for code, messages in exc.message_dict.items():
-                form.add_error(code if code in form.fields else None, messages)
+            for code, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+                form.add_error(code if code in form.fields else None, errors)
             return self._render(request, form, status=400)
         return redirect(f"{request.path}?saved=1")
 
@@ -144,8 +145,8 @@ class SessionFeedbackView(RoleRequiredMixin, View):
                 by=request.user,
             )
         except ValidationError as exc:
-            for code, messages in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-                form.add_error(code if code in form.fields else None, messages)
+            for code, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+                form.add_error(code if code in form.fields else None, errors)
             return self._render(request, form, status=400)
         messages.success(request, _("Paper feedback saved."))
         return redirect("surveys:session-feedback", pk=self.session.pk)
