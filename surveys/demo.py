@@ -10,6 +10,7 @@ import random
 
 from django.db import connection
 
+from cities.models import Programme
 from progress.counting import counted_attendances_sql
 
 from .links import link_token, new_nonce, token_hash
@@ -68,7 +69,8 @@ def _follow_up_answers(rng, questions, baseline, days):
 def survey_demo_seed(*, programme, now: dt.datetime, seed: int = 2018) -> int:
     """Invitations and answers for every closed session and every due follow-up. Returns responses written."""
     rng = random.Random(seed)
-    surveys_seed_defaults(programme_id=programme.pk)
+    for other in Programme.objects.all():  # every programme has its surveys, so trainers can enter paper forms
+        surveys_seed_defaults(programme_id=other.pk)
     written = 0
     for wave in SurveyWave.objects.filter(programme=programme, is_active=True):
         questions = {q.code: q for q in SurveyQuestion.objects.filter(wave=wave, retired_at__isnull=True)}
@@ -110,6 +112,13 @@ def survey_demo_seed(*, programme, now: dt.datetime, seed: int = 2018) -> int:
     return written
 
 
+def _aware(value) -> dt.datetime:
+    """Raw SQL hands SQLite datetimes back as naive UTC (or text); PostgreSQL's are aware already."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 def _feedback_rows(programme):
     sql = """
         SELECT a.participant_id, a.session_id, s.attendance_closed_at, p.baseline_social_media
@@ -122,7 +131,7 @@ def _feedback_rows(programme):
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [programme.pk])
-        return cursor.fetchall()
+        return [(pid, sid, _aware(closed), baseline) for pid, sid, closed, baseline in cursor.fetchall()]
 
 
 def _follow_up_rows(programme, wave, now):
@@ -136,11 +145,7 @@ def _follow_up_rows(programme, wave, now):
         )
         rows = []
         for participant_id, starts_at, baseline in cursor.fetchall():
-            if isinstance(starts_at, str):  # SQLite
-                starts_at = dt.datetime.fromisoformat(starts_at)
-            if starts_at.tzinfo is None:
-                starts_at = starts_at.replace(tzinfo=dt.UTC)
-            send_after = starts_at + dt.timedelta(days=wave.days_after)
+            send_after = _aware(starts_at) + dt.timedelta(days=wave.days_after)
             if send_after <= now:
                 rows.append((participant_id, None, send_after, baseline))
         return rows

@@ -128,6 +128,7 @@ def figure_labels() -> dict[str, str]:
         "whatsapp_business": _("Uses WhatsApp Business (%)"),
         "sells_online": _("Sells online (%)"),
         "recommend": _("Would recommend (1–5)"),
+        "sales_change": _("Monthly sales since the training"),
     }
 
 
@@ -190,7 +191,7 @@ def survey_results(*, programme) -> Results:
             if q.kind == QuestionKind.TEXT:
                 continue
             targets = (
-                [(c["value"], f"{q.text}: {q.choice_label(c['value'])} (%)") for c in q.choices]
+                [(c["value"], f"{names.get(q.code, q.text)}: {q.choice_label(c['value'])} (%)") for c in q.choices]
                 if q.kind == QuestionKind.CHOICE
                 else [("", names.get(q.code, q.text))]
             )
@@ -290,7 +291,7 @@ def _tables(results: list[WaveResult]) -> list[ResultTable]:
         _("Follow-up results against the baseline at registration"),
         [_("Indicator"), _("After training (%)"), _("At registration (%)")],
         [
-            [f"{f.label} – {w.wave.name}", f.value, f.baseline]
+            [f"{f.label.removesuffix(' (%)')} – {w.wave.name}", f.value, f.baseline]
             for w in results
             if w.wave.kind == WaveKind.FOLLOW_UP
             for f in w.figures
