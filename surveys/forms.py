@@ -9,7 +9,8 @@ from .services.responses import TEXT_MAX, answer_clean
 
 
 def _field(question: SurveyQuestion) -> forms.Field:
-    label = question.text + ("" if question.required else f" ({_('optional')})")
+    optional = _("optional")
+    label = question.text if question.required else f"{question.text} ({optional})"
     kind = question.kind
     if kind == QuestionKind.LIKERT:
         widget = forms.RadioSelect(choices=[(str(i), str(i)) for i in range(1, 6)], attrs={"class": "survey-scale"})
