@@ -48,3 +48,6 @@ def session_in(programme):
         return TrainingSessionFactory(programme=programme, city=city, starts_at=local_start, **fields)
 
     return _session
+
+
+from tests.jobs import celery_queue, fake_provider, start_worker  # noqa: E402, F401  (the real-worker kit)
