@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 
 from cities.events import programme_seeded
-from participants.events import attendance_closed, participant_erased
+from participants.events import attendance_closed, participant_erased, personal_data_collected
 
 
 @receiver(attendance_closed, dispatch_uid="surveys.invite_feedback")
@@ -25,3 +25,10 @@ def default_surveys_for_seeded_programme(sender, *, programme_id: int, **kwargs)
     from .seed import surveys_seed_defaults
 
     surveys_seed_defaults(programme_id=programme_id)
+
+
+@receiver(personal_data_collected, dispatch_uid="surveys.personal_data")
+def survey_answers_of_the_person(sender, *, participant_ids, **kwargs):
+    from .selectors import survey_answers_of
+
+    return {"survey_responses": survey_answers_of(participant_ids=participant_ids)}

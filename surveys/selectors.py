@@ -18,7 +18,7 @@ from users.models import Role
 from users.roles import role_of
 from users.scoping import may_see_personal_data, sessions_for
 
-from .models import QuestionKind, SurveyAnswer, SurveyIndicator, SurveyQuestion, SurveyWave, WaveKind
+from .models import QuestionKind, SurveyAnswer, SurveyIndicator, SurveyQuestion, SurveyResponse, SurveyWave, WaveKind
 from .services.indicators import BASELINE_PREFIX, RESPONSES
 
 SMALL_N = 10
@@ -328,3 +328,27 @@ def free_text_answers_for(user, *, session) -> QuerySet[SurveyAnswer]:
         .select_related("question", "response__invitation__participant")
         .order_by("-response__updated_at")
     )
+
+
+def survey_answers_of(*, participant_ids) -> list[dict]:
+    """Everything a person answered, for their data-export request (UU 27/2022): their own data only."""
+    responses = (
+        SurveyResponse.objects.filter(invitation__participant_id__in=list(participant_ids))
+        .select_related("invitation__wave", "invitation__session")
+        .prefetch_related("answers__question")
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        {
+            "survey": r.invitation.wave.code,
+            "session_id": r.invitation.session_id,
+            "source": r.source,
+            "submitted_at": r.submitted_at.isoformat(),
+            "updated_at": r.updated_at.isoformat(),
+            "answers": {
+                f"{a.question.code}@v{a.question.version}": a.number if a.number is not None else (a.choice or a.text)
+                for a in r.answers.all()
+            },
+        }
+        for r in responses
+    ]

@@ -18,7 +18,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cities.timezones import to_zone_time
 
-from ..events import participant_erased
+from ..events import participant_erased, personal_data_collected
 from ..models import Attendance, DuplicateCandidate, DuplicateStatus, Participant, ParticipantImport, ProposedChange
 from ..phones import phone_normalise
 
@@ -55,6 +55,9 @@ def participant_personal_data(*, participant: Participant) -> dict[str, Any]:
     )
     preference = ContactPreference.objects.filter(participant=p).first()
     notifications = Notification.objects.filter(participant_id__in=ids).order_by("created_at", "pk")
+    held_above = {}
+    for _receiver, part in personal_data_collected.send(sender=Participant, participant_ids=ids):
+        held_above.update(part or {})
     return {
         "export_version": EXPORT_VERSION,
         "exported_at": _iso(timezone.now()),
@@ -107,6 +110,7 @@ def participant_personal_data(*, participant: Participant) -> dict[str, Any]:
             {"values": c.values, "status": c.status, "source": c.source, "created_at": _iso(c.created_at)}
             for c in ProposedChange.objects.filter(participant_id__in=ids).order_by("created_at", "pk")
         ],
+        **held_above,
     }
 
 

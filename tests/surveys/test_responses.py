@@ -81,3 +81,13 @@ def test_free_text_is_erased_with_the_person_and_the_figures_stay(invitation, ma
     participant_erase(participant=invitation.participant, by=make_user("programme_admin"), reason="request 1 Dec")
     assert not SurveyAnswer.objects.exclude(text="").exists()
     assert SurveyAnswer.objects.filter(question__code="satisfaction", number=5).exists()
+
+
+def test_the_persons_data_export_holds_their_answers(invitation):
+    from participants.services.privacy import participant_personal_data
+
+    response_submit(invitation=invitation, answers=GOOD, now=invitation.send_after)
+    exported = participant_personal_data(participant=invitation.participant)["survey_responses"]
+    assert [r["survey"] for r in exported] == ["feedback"]
+    assert exported[0]["answers"]["will_apply@v1"] == "Foto produk"
+    assert exported[0]["answers"]["satisfaction@v1"] == 5
