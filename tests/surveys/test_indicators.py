@@ -117,3 +117,27 @@ def test_fewer_than_ten_respondents_are_marked(answered):
     small = [row for row in table.rows if row[5] < 10]
     assert small and all(row[6] for row in small)
     assert all(not row[6] for row in table.rows if row[5] >= 10)
+
+
+def test_answers_queue_one_debounced_rebuild(programme, makassar, session_in, attend, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from surveys.models import SurveyIndicator
+    from surveys.services.indicators import indicators_refresh_soon
+
+    session = session_in(makassar, dt.datetime(2018, 9, 12, 9, 0, tzinfo=WITA))
+    attend(session)
+    session.attendance_closed_at = session.ends_at
+    session.save(update_fields=["attendance_closed_at"])
+    from surveys.services.invitations import feedback_invitations_create
+
+    feedback_invitations_create(session_id=session.pk)
+    invitation = SurveyInvitation.objects.get()
+    answers = {"satisfaction": "5", "usefulness": "4", "skill_before": "2", "skill_after": "4"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response_submit(invitation=invitation, answers=answers)  # eager: the rebuild runs at once
+    satisfaction = SurveyIndicator.objects.get(metric="satisfaction", dimension="all")
+    assert (satisfaction.numerator, satisfaction.denominator) == (5, 1)
+
+    cache.add(f"surveys:indicators-refresh:{programme.pk}", 1)  # a rebuild is already waiting
+    assert indicators_refresh_soon(programme_id=programme.pk) is False
