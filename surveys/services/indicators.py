@@ -1,7 +1,8 @@
 """The survey indicator roll-up (SurveyIndicator): rebuilt from the responses for one programme.
 
-Queued (debounced) after answers change, run with the progress roll-ups of the programme
-(settings.PROGRESS_DEPENDENT_ROLLUPS, so cohorts follow check-ins), and rebuilt nightly in full.
+Queued (debounced) after answers change and rebuilt nightly in full (core/periodic.py). Not hooked
+to every progress refresh (settings.PROGRESS_DEPENDENT_ROLLUPS): check-ins rarely move a respondent's
+cohort, and a rebuild costs seconds at scale (bench/survey_indicators.py), so the nightly run catches it.
 A rebuild replaces the programme's rows in one transaction under the programme's row lock.
 """
 
@@ -52,23 +53,28 @@ def indicators_refresh(*, programme_id: int) -> int:
         return indicators_rebuild(programme_id=programme_id)
 
 
-def _invitation_rows(programme_id: int):
+def _first_starts(programme_id: int) -> dict:
+    """Participant id -> start of the session where they first counted (their cohort)."""
     counted, params = counted_attendances_sql(programme_id=programme_id, columns=["a.participant_id", "s.starts_at"])
-    sql = f"""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT participant_id, starts_at FROM ({counted}) c", params)
+        return dict(cursor.fetchall())
+
+
+def _invitation_rows(programme_id: int):
+    sql = """
         SELECT i.id, i.wave_id, p.gender, COALESCE(NULLIF(p.scale, ''), 'unknown'), p.city_id,
-               COALESCE(s.partner_id, p.home_partner_id),
-               c.starts_at,
+               COALESCE(s.partner_id, p.home_partner_id), i.participant_id,
                r.id IS NOT NULL, p.baseline_social_media
         FROM surveys_surveyinvitation i
         JOIN surveys_surveywave w ON w.id = i.wave_id
         JOIN participants_participant p ON p.id = i.participant_id
         LEFT JOIN sessions_app_trainingsession s ON s.id = i.session_id
         LEFT JOIN surveys_surveyresponse r ON r.invitation_id = i.id
-        LEFT JOIN ({counted}) c ON c.participant_id = i.participant_id
         WHERE w.programme_id = %s AND p.is_test = FALSE
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, programme_id])
+        cursor.execute(sql, [programme_id])
         return cursor.fetchall()
 
 
@@ -101,8 +107,12 @@ def indicators_compute(*, programme_id: int) -> dict[tuple, list[int]]:
     """(wave id, metric, choice, dimension, value) -> [numerator, denominator] for the programme."""
     cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     groups, baseline_of = {}, {}
-    for inv_id, wave_id, gender, scale, city_id, partner_id, first_start, responded, baseline in _invitation_rows(programme_id):
-        cohort = _cohort(first_start)
+    first_starts = _first_starts(programme_id)
+    cohorts: dict = {}
+    for inv_id, wave_id, gender, scale, city_id, partner_id, person, responded, baseline in _invitation_rows(programme_id):
+        if person not in cohorts:
+            cohorts[person] = _cohort(first_starts.get(person))
+        cohort = cohorts[person]
         values = {
             "all": "",
             "gender": gender,

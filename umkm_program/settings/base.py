@@ -220,5 +220,5 @@ NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
 NOTIFY_PUBLIC_BASE_URL = env("NOTIFY_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 PROGRESS_REFRESH_DELAY_SECONDS = env.int("PROGRESS_REFRESH_DELAY_SECONDS", default=60)
 # Roll-ups of other apps rebuilt right after the progress snapshots, under the same lock.
-PROGRESS_DEPENDENT_ROLLUPS = ["monitoring.services.monitoring_rebuild", "surveys.services.indicators.indicators_rebuild"]
+PROGRESS_DEPENDENT_ROLLUPS = ["monitoring.services.monitoring_rebuild"]
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)  # the sender holds a row lock while it sends
