@@ -1,4 +1,9 @@
-"""Receivers of the lower apps' domain events: each queues a task or calls a service, nothing more."""
+"""Receivers of the lower apps' domain events: each queues a task or calls a service, nothing more.
+
+The erase and export receivers take `participant_ids` (and ignore other keyword arguments) and return
+a dict, the shape main's participants.events.personal_data_erase / personal_data_export expect, so at
+merge they connect to those signals instead of participant_erased / personal_data_collected.
+"""
 
 from django.dispatch import receiver
 
@@ -17,7 +22,7 @@ def invite_after_attendance_closed(sender, *, session_id: int, **kwargs):
 def erase_answers_with_the_person(sender, *, participant_ids, **kwargs):
     from .services.responses import participant_answers_erase
 
-    participant_answers_erase(participant_ids=participant_ids)
+    return {"survey_texts_erased": participant_answers_erase(participant_ids=participant_ids)}
 
 
 @receiver(programme_seeded, dispatch_uid="surveys.seed_defaults")
