@@ -29,6 +29,7 @@ from participants.models import (
 )
 from partners.models import Partner, TotStatus, Trainer
 from sessions_app.models import Audience, Roadshow, RoadshowStatus, SessionStatus, TrainingSession
+from surveys.demo import survey_demo_seed
 from users.models import Role, User
 from users.roles import roles_install, user_set_role
 from users.second_factor import second_factor_activate, second_factor_ready, second_factor_required
@@ -348,6 +349,7 @@ def demo_seed(*, programme: Programme, participants: int, seed: int, password: s
         demo_logins_ensure(password=password)
         by_city = builder.roadshows_and_sessions(partners, trainers)
     n_people, n_att = builder.participants_and_attendances(by_city)
+    survey_demo_seed(programme=programme, now=builder.now)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE participants_participant; ANALYZE participants_attendance;")

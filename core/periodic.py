@@ -33,4 +33,16 @@ PERIODIC_TASKS = [
         "every_seconds": 86400,
         "description": "Blank the text, address and error of messages finished more than RETENTION_MESSAGE_BODY_DAYS ago.",
     },
+    {
+        "name": "Plan survey invitations",
+        "task": "surveys.plan_invitations",
+        "every_seconds": 900,
+        "description": "Invite participants to follow-up surveys on their local day and hour; remind once after 5 days.",
+    },
+    {
+        "name": "Rebuild survey indicators",
+        "task": "surveys.rebuild_all",
+        "every_seconds": 86400,
+        "description": "Nightly full rebuild of every programme's survey indicators from the responses.",
+    },
 ]

@@ -9,6 +9,7 @@ read-only endpoint does not justify the dependency.
 from django.http import JsonResponse
 from django.views import View
 
+from surveys.selectors import survey_results
 from users.scoping import may_see_programme_aggregates
 
 from .selectors import ksp_overview, programme_for
@@ -76,5 +77,40 @@ class ProgressApiView(View):
                 }
                 for c in ov.cities
             ],
+            "results": _results(survey_results(programme=programme)),
         }
         return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def _results(results) -> dict:
+    """Survey figures, aggregates only: n beside every value, and a flag where fewer than 10 answered."""
+    return {
+        "computed_at": results.computed_at.isoformat() if results.computed_at else None,
+        "waves": [
+            {
+                "code": w.wave.code,
+                "kind": w.wave.kind,
+                "days_after": w.wave.days_after,
+                "invited": w.invited,
+                "responded": w.responded,
+                "response_rate_pct": w.rate,
+                "indicators": [
+                    {
+                        "code": f.code,
+                        "kind": f.kind,
+                        "value": f.value,
+                        "n": f.n,
+                        "fewer_than_10": f.small,
+                        "baseline_pct": f.baseline,
+                        "baseline_n": f.baseline_n if f.baseline is not None else None,
+                        "by": {
+                            dim: [{"group": str(label), "value": value, "n": n} for label, value, n in rows]
+                            for dim, rows in f.by.items()
+                        },
+                    }
+                    for f in w.figures
+                ],
+            }
+            for w in results.waves
+        ],
+    }

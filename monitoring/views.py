@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView, View
 
 from audit.services import audit_bulk_export
+from surveys.selectors import survey_results
 from umkm_program.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from users.mixins import RoleRequiredMixin
 from users.models import Role
@@ -100,6 +101,7 @@ class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
             programmes=programme_choices(user=self.request.user),
             report_zone="WIB",
             computed_local=ov.computed_at.astimezone(REPORT_ZONE) if ov.computed_at else None,
+            results=survey_results(programme=ov.programme),
         )
         return ctx
 
@@ -146,7 +148,8 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         form, filters = self.filter_form_and_filters()
         agg = dashboard_aggregates(filters=filters)
-        tables = dashboard_tables(agg)
+        results = survey_results(programme=filters.programme)
+        tables = dashboard_tables(agg) + results.tables
         page = Paginator(dashboard_sessions(user=self.request.user, filters=filters), SESSIONS_PER_PAGE).get_page(
             self.request.GET.get("page")
         )
@@ -163,6 +166,7 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
             filters=filters,
             agg=agg,
             tables=tables,
+            results=results,
             charts_data={t.slug: {"labels": [str(v) for v in t.column(0)], "headers": t.headers, "rows": t.rows} for t in tables},
             page=page,
             session_rows=rows,
@@ -215,7 +219,7 @@ class ProgressExportView(DashboardMixin, View):
 
     def get(self, request, slug=None, fmt="csv"):
         _form, filters = self.filter_form_and_filters()
-        tables = dashboard_tables(dashboard_aggregates(filters=filters))
+        tables = dashboard_tables(dashboard_aggregates(filters=filters)) + survey_results(programme=filters.programme).tables
         stamp = f"{filters.programme.slug}-{_today():%Y%m%d}"
         if fmt == "xlsx":
             audit_bulk_export(actor=request.user, what="dashboard", fmt="xlsx", rows=sum(len(t.rows) for t in tables))

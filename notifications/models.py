@@ -26,6 +26,9 @@ class NotificationKind(models.TextChoices):
     SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
     SESSION_MOVED = "session_moved", _("Session moved")
     CERTIFICATE_READY = "certificate_ready", _("Certificate of attendance")
+    SURVEY_FEEDBACK = "survey_feedback", _("Feedback survey invitation")
+    SURVEY_FOLLOW_UP = "survey_follow_up", _("Follow-up survey invitation")
+    SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
 
 
 class Notification(models.Model):

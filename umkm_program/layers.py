@@ -26,6 +26,7 @@ LAYERS = [
     "offline",  # the trainer's pages without a connection: service worker, manifest, the sync endpoint
     "notifications",  # the outbox, reminders; listens to participants' events
     "progress",  # the roll-ups and every figure derived from raw rows
+    "surveys",  # feedback and follow-up surveys, their links, responses and indicator roll-up
     "certificates",  # certificates of attendance: issued on closing, verified by QR; listens to events
     "monitoring",  # pages, exports and API that read the figures; the programme overview
     "core",  # the site: landing pages, health, demo data, periodic task table

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("offline.urls")),
     path("", include("participants.urls")),
+    path("", include("surveys.urls")),
     path("", include("monitoring.urls")),
     path("", include("certificates.urls")),
     path("", include("core.urls")),

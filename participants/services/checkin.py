@@ -311,8 +311,8 @@ def attendance_close(*, session: TrainingSession, by) -> int:
         if locked.attendance_closed_at is None:
             locked.attendance_closed_at = timezone.now()
             locked.save(update_fields=["attendance_closed_at", "updated_at"])
+            send_on_commit(attendance_closed, sender=TrainingSession, session_id=locked.pk)
         _after_commit_progress_changed(locked)
-        send_on_commit(attendance_closed, sender=TrainingSession, session_id=locked.pk)
     session.attendance_closed_at = locked.attendance_closed_at
     return no_shows
 

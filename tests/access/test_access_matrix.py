@@ -151,6 +151,10 @@ TABLE: dict[str, Row] = {
     # public self-registration
     "participants:self-register": Row(allow=ALL, kwargs=token("registration"), methods=("GET", "POST")),
     "participants:self-register-done": Row(allow=ALL, kwargs=token("registration")),
+    # surveys: the personal survey link (public; an empty POST is refused with 400 and writes nothing)
+    # and the feedback page of a session (its partner's staff: free text and paper forms)
+    "surveys:answer": Row(allow=ALL, kwargs=token("survey"), methods=("GET", "POST")),
+    "surveys:session-feedback": Row(allow=STAFF_A, kwargs=obj("session"), methods=("GET", "POST")),
     # participants (personal data)
     "participants:list": Row(allow="admin coord_a coord_b trainer_a trainer_b policy_pd"),
     "participants:detail": Row(allow="admin coord_a trainer_a policy_pd", kwargs=obj("participant")),

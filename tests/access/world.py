@@ -16,6 +16,9 @@ from invitations.models import Invitation
 from monitoring.models import ApiToken
 from notifications.services.messages import opt_out_token, participant_key
 from participants.models import AttendanceStatus, DuplicateCandidate, ParticipantImport, ProposedChange
+from surveys.links import link_token, token_hash
+from surveys.models import SurveyInvitation, SurveyWave
+from surveys.seed import surveys_seed_defaults
 from tests.factories import (
     AttendanceFactory,
     CityFactory,
@@ -119,7 +122,19 @@ def build_world(make_user) -> World:
         expires_at=now + dt.timedelta(days=7),
     )
     ApiToken.objects.create(user=world.users["policy"], name="matrix", key_digest=hashlib.sha256(API_KEY.encode()).hexdigest())
+    surveys_seed_defaults(programme_id=programme.pk)
+    survey_nonce = "0123456789abcdef0123456789abcdef"
+    SurveyInvitation.objects.create(
+        wave=SurveyWave.objects.get(programme=programme, code="feedback"),
+        participant=a["participant"],
+        session=a["session"],
+        nonce=survey_nonce,
+        token_hash=token_hash(link_token(survey_nonce)),
+        send_after=now,
+        closes_at=now + dt.timedelta(days=14),
+    )
     world.tokens = {
+        "survey": link_token(survey_nonce),
         "registration": a["session"].registration_token,
         "calendar": a["trainer"].calendar_token,
         "invitation": INVITATION_TOKEN,

@@ -153,11 +153,11 @@ def test_dashboard_charts_use_the_pages_number_format_and_start_at_zero(page, li
 
     charts = page.evaluate(CHARTS_JS)
 
-    assert len(charts) == 7, charts
+    assert len(charts) == 9, charts  # 7 of the dashboard, 2 of the survey results (tests/surveys)
     assert all(c["min"] == 0 for c in charts), charts  # every value axis starts at zero
     assert {(c["thousand"], c["decimal"]) for c in charts} == {("1.200", "44,0")}  # Indonesian, as the page
     by_slug = {c["slug"]: c for c in charts}
-    for slug in ("by-sector", "by-social-media", "partner-performance", "by-city"):
+    for slug in ("by-sector", "by-social-media", "partner-performance", "by-city", "survey-follow-up-chart"):
         assert by_slug[slug]["horizontal"], slug
         assert by_slug[slug]["drawnLabels"] == by_slug[slug]["labels"], slug  # no label skipped
     assert by_slug["by-sector"]["wrapped"]  # "Pertanian dan perikanan" on two lines rather than cut

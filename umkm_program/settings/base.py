@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "invitations",
     "access",
     "notifications",
+    "surveys",
     "monitoring",
     "certificates",
     "offline",

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from cities.events import programme_seeded
+from cities.models import Programme
 from cities.seed import programme_seed_2018
 
 
@@ -8,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         programme, changes = programme_seed_2018()
+        programme_seeded.send(sender=Programme, programme_id=programme.pk)
         targets = sum(t.umkm_target for t in programme.city_targets.all())
         self.stdout.write(
             self.style.SUCCESS(

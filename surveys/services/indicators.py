@@ -1,0 +1,183 @@
+"""The survey indicator roll-up (SurveyIndicator): rebuilt from the responses for one programme.
+
+Queued (debounced) after answers change and rebuilt nightly in full (core/periodic.py). Not hooked
+to every progress refresh (settings.PROGRESS_DEPENDENT_ROLLUPS): check-ins rarely move a respondent's
+cohort, and a rebuild costs seconds at scale (bench/survey_indicators.py), so the nightly run catches it.
+A rebuild replaces the programme's rows in one transaction under the programme's row lock.
+"""
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from progress.counting import counted_attendances_sql
+
+from ..models import QuestionKind, SurveyIndicator, SurveyQuestion
+
+RESPONSES = "responses"
+BASELINE_PREFIX = "baseline:"
+# Dimensions of the response rate; question figures use the first five.
+RATE_DIMENSIONS = ("all", "gender", "scale", "city", "partner", "cohort")
+FIGURE_DIMENSIONS = ("all", "gender", "scale", "city", "partner")
+REPORT_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def _refresh_key(programme_id: int) -> str:
+    return f"surveys:indicators-refresh:{programme_id}"
+
+
+def indicators_refresh_soon(*, programme_id: int) -> bool:
+    """Queue one rebuild of the programme's indicators within the refresh delay, however many answers arrive."""
+    delay = settings.PROGRESS_REFRESH_DELAY_SECONDS
+    if not cache.add(_refresh_key(programme_id), 1, timeout=max(delay * 10, 60)):
+        return False
+    from ..tasks import refresh_indicators
+
+    refresh_indicators.apply_async(args=[programme_id], countdown=delay)
+    return True
+
+
+def indicators_refresh(*, programme_id: int) -> int:
+    """The queued task's body: drop the debounce key first, so answers from now on queue the next run."""
+    from cities.models import Programme
+
+    cache.delete(_refresh_key(programme_id))
+    with transaction.atomic():
+        if not Programme.objects.select_for_update().filter(pk=programme_id).exists():
+            return 0
+        return indicators_rebuild(programme_id=programme_id)
+
+
+def _first_starts(programme_id: int) -> dict:
+    """Participant id -> start of the session where they first counted (their cohort)."""
+    counted, params = counted_attendances_sql(programme_id=programme_id, columns=["a.participant_id", "s.starts_at"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT participant_id, starts_at FROM ({counted}) c", params)
+        return dict(cursor.fetchall())
+
+
+def _invitation_rows(programme_id: int):
+    sql = """
+        SELECT i.id, i.wave_id, p.gender, COALESCE(NULLIF(p.scale, ''), 'unknown'), p.city_id,
+               COALESCE(s.partner_id, p.home_partner_id), i.participant_id,
+               r.id IS NOT NULL, p.baseline_social_media
+        FROM surveys_surveyinvitation i
+        JOIN surveys_surveywave w ON w.id = i.wave_id
+        JOIN participants_participant p ON p.id = i.participant_id
+        LEFT JOIN sessions_app_trainingsession s ON s.id = i.session_id
+        LEFT JOIN surveys_surveyresponse r ON r.invitation_id = i.id
+        WHERE w.programme_id = %s AND p.is_test = FALSE
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [programme_id])
+        return cursor.fetchall()
+
+
+def _answer_rows(programme_id: int):
+    sql = """
+        SELECT r.invitation_id, q.code, q.kind, a.number, a.choice
+        FROM surveys_surveyanswer a
+        JOIN surveys_surveyresponse r ON r.id = a.response_id
+        JOIN surveys_surveyquestion q ON q.id = a.question_id
+        JOIN surveys_surveywave w ON w.id = q.wave_id
+        WHERE w.programme_id = %s AND q.kind <> %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [programme_id, QuestionKind.TEXT])
+        return cursor.fetchall()
+
+
+def _cohort(first_start) -> str:
+    """Month of the first counted attendance, in WIB (the zone the monitoring pages report in)."""
+    if first_start is None:
+        return "unknown"
+    if isinstance(first_start, str):  # SQLite hands raw SQL datetimes back as text
+        first_start = dt.datetime.fromisoformat(first_start)
+    if timezone.is_naive(first_start):
+        first_start = first_start.replace(tzinfo=dt.UTC)
+    return f"{first_start.astimezone(REPORT_ZONE):%Y-%m}"
+
+
+def indicators_compute(*, programme_id: int) -> dict[tuple, list[int]]:
+    """(wave id, metric, choice, dimension, value) -> [numerator, denominator] for the programme."""
+    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    groups, baseline_of = {}, {}
+    first_starts = _first_starts(programme_id)
+    cohorts: dict = {}
+    for inv_id, wave_id, gender, scale, city_id, partner_id, person, responded, baseline in _invitation_rows(programme_id):
+        if person not in cohorts:
+            cohorts[person] = _cohort(first_starts.get(person))
+        cohort = cohorts[person]
+        values = {
+            "all": "",
+            "gender": gender,
+            "scale": scale,
+            "city": str(city_id),
+            "partner": str(partner_id or "unknown"),
+            "cohort": cohort,
+        }
+        groups[inv_id] = (wave_id, values)
+        baseline_of[inv_id] = baseline
+        for dim in RATE_DIMENSIONS:
+            cell = cells[(wave_id, RESPONSES, "", dim, values[dim])]
+            cell[0] += 1 if responded else 0
+            cell[1] += 1
+    baseline_sets = {
+        (q.wave_id, q.code): set(q.baseline_values)
+        for q in SurveyQuestion.objects.filter(wave__programme_id=programme_id, retired_at__isnull=True).exclude(
+            baseline_values=[]
+        )
+    }
+    for inv_id, code, kind, number, choice in _answer_rows(programme_id):
+        if inv_id not in groups:  # a test participant's answer
+            continue
+        wave_id, values = groups[inv_id]
+        baseline = baseline_sets.get((wave_id, code))
+        for dim in FIGURE_DIMENSIONS:
+            value = values[dim]
+            if kind == QuestionKind.CHOICE:
+                cell = cells[(wave_id, code, choice, dim, value)]
+                cell[0] += 1
+                # each choice's denominator is everyone who answered the question: kept on the "" row
+                cells[(wave_id, code, "", dim, value)][1] += 1
+                continue
+            cell = cells[(wave_id, code, "", dim, value)]
+            cell[0] += number or 0
+            cell[1] += 1
+            if baseline is not None and baseline_of[inv_id]:
+                base = cells[(wave_id, BASELINE_PREFIX + code, "", dim, value)]
+                base[0] += 1 if baseline_of[inv_id] in baseline else 0
+                base[1] += 1
+    for (wave_id, metric, choice, dim, value), cell in list(cells.items()):
+        if choice:
+            cell[1] = cells[(wave_id, metric, "", dim, value)][1]
+    return cells
+
+
+def indicators_rebuild(*, programme_id: int) -> int:
+    """Replace the programme's indicator rows with a fresh computation. Returns how many rows."""
+    now = timezone.now()
+    cells = indicators_compute(programme_id=programme_id)
+    rows = [
+        SurveyIndicator(
+            programme_id=programme_id,
+            wave_id=wave_id,
+            metric=metric,
+            choice=choice,
+            dimension=dim,
+            value=value,
+            numerator=num,
+            denominator=den,
+            computed_at=now,
+        )
+        for (wave_id, metric, choice, dim, value), (num, den) in cells.items()
+    ]
+    with transaction.atomic():
+        SurveyIndicator.objects.filter(programme_id=programme_id).delete()
+        SurveyIndicator.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
