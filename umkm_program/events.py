@@ -19,7 +19,6 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import Signal
 
-
 logger = logging.getLogger(__name__)
 
 

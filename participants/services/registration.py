@@ -8,6 +8,7 @@ from django.utils import timezone
 from sessions_app.models import Audience, TrainingSession
 
 from ..consent import CURRENT_CONSENT_VERSION
+from ..counting import counts_changed
 from ..models import Attendance, AttendanceStatus, Participant, ParticipantKind, RegistrationSource
 from ..selectors import registration_state
 from .locks import advisory_lock
@@ -116,4 +117,5 @@ def participant_register_self(*, session: TrainingSession, data: dict[str, Any],
             session=locked,
             defaults={"client_id": client_id, "source": RegistrationSource.SELF, "status": AttendanceStatus.REGISTERED},
         )
+        counts_changed(session_ids=[locked.pk])  # one more registration in the session's figures
         return attendance

@@ -247,9 +247,9 @@ def test_projection_at_the_current_pace(make_user):
 
 def test_rebuild_task_and_token_command(world, make_user):
     from django.core.management import call_command
+    from monitoring.tasks import monitoring_rebuild_task
 
     from monitoring.models import ApiToken, SessionRollup
-    from monitoring.tasks import monitoring_rebuild_task
 
     SessionRollup.objects.all().delete()
     monitoring_rebuild_task.delay(world.programme.pk)
