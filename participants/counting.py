@@ -180,6 +180,59 @@ def counts_changed(*, session_ids: Iterable[int] = (), participant_ids: Iterable
     return touched
 
 
+_LOCK_PERSON_SQL = (
+    "SELECT kind, is_test, merged_into_id IS NULL, gender FROM participants_participant WHERE id = %s FOR NO KEY UPDATE"
+)
+# Under the person's lock a check-in can only make an earlier attendance the counted one: insert,
+# or replace a later one; `old` returns the slice it leaves (RETURNING shows only the new row).
+_CHECK_IN_UPSERT_SQL = """
+WITH old AS (
+    SELECT city_id, partner_id, audience, day FROM participants_countedattendance WHERE programme_id = %s AND participant_id = %s
+)
+INSERT INTO participants_countedattendance
+    (programme_id, participant_id, attendance_id, session_id, city_id, partner_id, audience, day, starts_at, is_woman)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (programme_id, participant_id) DO UPDATE SET
+    attendance_id = EXCLUDED.attendance_id, session_id = EXCLUDED.session_id, city_id = EXCLUDED.city_id,
+    partner_id = EXCLUDED.partner_id, audience = EXCLUDED.audience, day = EXCLUDED.day,
+    starts_at = EXCLUDED.starts_at, is_woman = EXCLUDED.is_woman
+WHERE (EXCLUDED.starts_at, EXCLUDED.attendance_id)
+    < (participants_countedattendance.starts_at, participants_countedattendance.attendance_id)
+RETURNING (SELECT ARRAY[city_id::text, partner_id::text, audience, day::text] FROM old)
+"""
+
+
+def counts_changed_by_check_in(*, session: TrainingSession, participant_id: int, attendance_id: int) -> set[Slice]:
+    """`counts_changed` for the commonest change, one attendance turned into "attended", in two statements.
+
+    Same rule and same lock as counted_attendance_sync; a check-in can only add an attended
+    attendance, so the person's counted attendance becomes this one if it is earlier, or stays.
+    """
+    if connection.vendor != "postgresql":
+        return counts_changed(session_ids=[session.pk], participant_ids=[participant_id])
+    day = zone_date(session.starts_at, session.city.time_zone)
+    here: Slice = (session.programme_id, session.city_id, session.partner_id, session.audience, day)
+    touched = {here}
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_PERSON_SQL, [participant_id])
+        kind, is_test, is_person, gender = cursor.fetchone()
+        if kind == session.audience and is_person and not is_test:
+            cursor.execute(
+                _CHECK_IN_UPSERT_SQL,
+                [
+                    *(session.programme_id, participant_id),
+                    *(session.programme_id, participant_id, attendance_id, session.pk, *here[1:]),
+                    *(session.starts_at, gender == "female"),
+                ],
+            )
+            row = cursor.fetchone()
+            if row is not None and row[0] is not None:  # moved here from an later attendance's slice
+                city_id, partner_id, audience, old_day = row[0]
+                touched.add((session.programme_id, int(city_id), int(partner_id), audience, dt.date.fromisoformat(old_day)))
+    slices_announce(touched)
+    return touched
+
+
 def participant_session_ids(*, participant_ids: Iterable[int]) -> set[int]:
     """Every session these people have a row at: what a change to the people themselves (test flag, traits) touches."""
     return set(Attendance.objects.filter(participant_id__in=list(participant_ids)).values_list("session_id", flat=True))

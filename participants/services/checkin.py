@@ -21,7 +21,7 @@ from sessions_app.models import TrainingSession
 from users.models import Role
 from users.roles import role_of
 
-from ..counting import counts_changed
+from ..counting import counts_changed, counts_changed_by_check_in
 from ..models import Attendance, AttendanceStatus, MatchReason, Participant, RegistrationSource
 from .locks import advisory_lock
 from .matching import Match, duplicate_candidates_record
@@ -154,7 +154,7 @@ def _upsert_attended(
             cursor.execute(_UPSERT_SQL.format(created=created_expr, open_guard=guard), [*params, *guard_params, *guard_params])
             row = cursor.fetchone()
             if row is not None:
-                counts_changed(session_ids=[session.pk], participant_ids=[participant.pk])
+                counts_changed_by_check_in(session=session, participant_id=participant.pk, attendance_id=row[0])
     except IntegrityError:  # the client id was already used, by a concurrent copy of this very request
         return CheckInResult(Attendance.objects.get(client_id=client_id), created=False, checked_in_now=False)
     if row is None:
