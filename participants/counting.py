@@ -320,3 +320,12 @@ def _counted_attendance_rebuild_portable(*, programme_id: int) -> int:
                 continue
             differences += 1
     return differences
+
+
+def counted_attendance_follow_session(*, session_id: int) -> set[Slice]:
+    """A session moved in time or changed audience: its people's counted attendances are kept in step again."""
+    with transaction.atomic():
+        people = Attendance.objects.filter(session_id=session_id, status=AttendanceStatus.ATTENDED).values_list(
+            "participant_id", flat=True
+        )
+        return counts_changed(participant_ids=list(people))

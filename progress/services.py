@@ -16,6 +16,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cities.models import Programme
@@ -163,31 +164,47 @@ def progress_refresh_soon(*, programme_id: int) -> bool:
 
 
 _INCREMENT_SQL = """
-INSERT INTO progress_progresssnapshot (programme_id, key, city_id, partner_id, audience, day, computed_at, {metrics})
-VALUES {values}
-ON CONFLICT (programme_id, key) DO UPDATE SET computed_at = EXCLUDED.computed_at, {increments}
+UPDATE progress_progresssnapshot AS t SET computed_at = %s, {increments}
+FROM (VALUES {values}) AS v(key, {metrics})
+WHERE t.programme_id = %s AND t.key = v.key
 """
 
 
 def _increment(programme_id: int, deltas: dict[tuple, dict], now) -> None:
-    """Add `deltas` to the coarser slices in one statement (rows created as needed); drop slices left empty."""
-    rows = [(dims, delta) for dims, delta in deltas.items() if any(delta.values())]
-    if rows:
-        values, params = [], []
-        for (city_id, partner_id, audience, day), delta in rows:
-            values.append("(" + ", ".join(["%s"] * (7 + len(METRICS))) + ")")
-            key = slice_key(city_id=city_id, partner_id=partner_id, audience=audience or "", day=day)
-            params += [programme_id, key, city_id, partner_id, audience or "", day, now, *(delta[m] for m in METRICS)]
+    """Move the slices by `deltas` (creating the missing ones); drop slices left empty, the total excepted.
+
+    The caller holds the programme lock, so nobody else creates or moves these rows meanwhile.
+    """
+    deltas = {
+        slice_key(city_id=c, partner_id=p, audience=a or "", day=d): ((c, p, a, d), delta)
+        for (c, p, a, d), delta in deltas.items()
+        if any(delta.values())
+    }
+    if not deltas:
+        return
+    existing = set(ProgressSnapshot.objects.filter(programme_id=programme_id, key__in=list(deltas)).values_list("key", flat=True))
+    moved = [(key, delta) for key, (_dims, delta) in deltas.items() if key in existing]
+    if moved and connection.vendor == "postgresql":
+        row = "(%s, " + ", ".join(["%s::integer"] * len(METRICS)) + ")"
         sql = _INCREMENT_SQL.format(
+            increments=", ".join(f"{m} = t.{m} + v.{m}" for m in METRICS),
+            values=", ".join([row] * len(moved)),
             metrics=", ".join(METRICS),
-            values=", ".join(values),
-            increments=", ".join(f"{m} = progress_progresssnapshot.{m} + EXCLUDED.{m}" for m in METRICS),
         )
+        params = [now, *itertools.chain.from_iterable((key, *(delta[m] for m in METRICS)) for key, delta in moved), programme_id]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-    keys = [slice_key(city_id=c, partner_id=p, audience=a or "", day=d) for c, p, a, d in deltas if (c, p, a, d) != (None,) * 4]
-    if keys:
-        ProgressSnapshot.objects.filter(programme_id=programme_id, key__in=keys, **dict.fromkeys(METRICS, 0)).delete()
+    else:
+        for key, delta in moved:
+            ProgressSnapshot.objects.filter(programme_id=programme_id, key=key).update(
+                computed_at=now, **{m: F(m) + delta[m] for m in METRICS}
+            )
+    ProgressSnapshot.objects.bulk_create(
+        [_snapshot(programme_id, dims, delta, now) for key, (dims, delta) in deltas.items() if key not in existing]
+    )
+    ProgressSnapshot.objects.filter(programme_id=programme_id, key__in=list(existing), **dict.fromkeys(METRICS, 0)).exclude(
+        key=slice_key()
+    ).delete()
 
 
 def _recount(programme_id: int, keys: set[FineKey]) -> None:
