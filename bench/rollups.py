@@ -7,8 +7,8 @@ Run it on a database made by `manage.py seed_demo --participants N` (bench/seed_
 It works on the main programme (the largest started one, as the KSP view picks it):
 1. the full rebuild from raw rows (`progress_rebuild`) and the nightly check (`progress_check`,
    which must find 0 differences), with their wall time and this process's peak memory;
-2. `--checkins` times, one at a time: a person registered at a session (or, when none is left,
-   one not yet attended) is checked in through the service (`attendance_check_in`, which keeps the
+2. `--checkins` times, one at a time: a person is checked in at a session of the programme they
+   are not at yet (spread over sessions and over the participant table) through the service (`attendance_check_in`, which keeps the
    counted attendance in its transaction), then the refresh the worker would run
    (`progress_refresh`) recounts the slices that check-in touched (recorded as the receiver would); each step's wall time and SQL
    queries are reported (median, p95, max), then the check-ins are undone through the service and
@@ -56,10 +56,11 @@ def main() -> None:
     from cities.models import Programme
     from cities.selectors import programme_main
     from participants.events import counts_changed
-    from participants.models import Attendance, AttendanceStatus, CountedAttendance, Participant
+    from participants.models import Attendance, CountedAttendance, Participant, RegistrationSource
     from participants.services.checkin import attendance_check_in, attendance_undo_check_in
     from progress import services
     from progress.services import progress_check, progress_rebuild, progress_refresh, progress_slices_mark
+    from sessions_app.models import TrainingSession
     from users.models import User
 
     programme = programme_main(programmes=Programme.objects.all())
@@ -91,20 +92,33 @@ def main() -> None:
             progress_slices_mark(programme_id=event["programme_id"], slices=event["slices"])
 
     admin = User.objects.filter(is_superuser=True).first() or User.objects.first()
-    registered = list(
-        Attendance.objects.filter(session__programme=programme, status=AttendanceStatus.REGISTERED, participant__is_test=False)
-        .select_related("session__city", "participant")
-        .order_by("pk")[: args.checkins]
-    )
-    if len(registered) < args.checkins:
-        sys.exit(f"only {len(registered)} registered-but-not-attended rows to check in; seed more data")
+    # People checked in at a session they are not at yet (as a MATCHED check-in, which undo removes whole):
+    # sessions spread over the programme, people picked by id from across the table.
+    sessions = list(TrainingSession.objects.filter(programme=programme, audience="umkm").select_related("city").order_by("pk"))
+    step = max(1, len(sessions) // args.checkins)
+    top = Participant.objects.order_by("-pk").values_list("pk", flat=True).first()
+    registered = []
+    for i, session in enumerate(sessions[::step][: args.checkins]):
+        person = (
+            Participant.objects.filter(pk__gte=(i * 7919 * 131) % top, kind="umkm", is_test=False, merged_into__isnull=True)
+            .exclude(attendances__session=session)
+            .order_by("pk")
+            .first()
+        )
+        registered.append(Attendance(session=session, participant=person))
     check_in_ms, check_in_q, refresh_ms, refresh_q = [], [], [], []
     for attendance in registered:
         session = attendance.session
         announced.clear()
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
-            attendance_check_in(session=session, participant=attendance.participant, by=admin, client_id=uuid.uuid4())
+            attendance_check_in(
+                session=session,
+                participant=attendance.participant,
+                by=admin,
+                client_id=uuid.uuid4(),
+                source=RegistrationSource.MATCHED,
+            )
             check_in_ms.append((time.perf_counter() - start) * 1000)
         check_in_q.append(len(queries))
         mark(announced)  # what the progress receiver does after the check-in commits

@@ -258,7 +258,7 @@ ON CONFLICT (programme_id, participant_id) DO UPDATE SET {assign}
 WHERE ({stored}) IS DISTINCT FROM ({excluded})
 """
 _DELETE_NOT_IN_RAW = """
-WITH raw AS ({counted})
+WITH raw AS MATERIALIZED ({counted})
 DELETE FROM participants_countedattendance t USING (
     SELECT c.id FROM participants_countedattendance c LEFT JOIN raw ON raw.participant_id = c.participant_id
     WHERE c.programme_id = %s AND raw.participant_id IS NULL
