@@ -240,6 +240,10 @@ def _recount(programme_id: int, keys: set[FineKey]) -> None:
         )
 
 
+# Above this many touched slices a refresh recomputes the programme from raw rows instead.
+FULL_REBUILD_ABOVE = 2_000
+
+
 def progress_refresh(*, programme_id: int) -> int:
     """Recount the slices changes have touched since the last refresh; returns how many.
 
@@ -259,7 +263,10 @@ def progress_refresh(*, programme_id: int) -> int:
             return 0
         PendingSlice.objects.filter(pk__in=[row[0] for row in pending]).delete()
         keys = {tuple(row[1:]) for row in pending}
-        _recount(programme_id, keys)
+        if len(keys) > FULL_REBUILD_ABOVE:  # a large import touched most of the programme: one pass is cheaper
+            _replace_all(programme_id, figures_from_raw(programme_id=programme_id))
+        else:
+            _recount(programme_id, keys)
         return len(keys)
 
 
