@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cities.models import City, CityTarget, Programme
+from participants.counting import counted_attendance_rebuild
 from participants.models import (
     AgeBand,
     Attendance,
@@ -349,6 +350,8 @@ def demo_seed(*, programme: Programme, participants: int, seed: int, password: s
         demo_logins_ensure(password=password)
         by_city = builder.roadshows_and_sessions(partners, trainers)
     n_people, n_att = builder.participants_and_attendances(by_city)
+    for programme_id in TrainingSession.objects.order_by().values_list("programme_id", flat=True).distinct():
+        counted_attendance_rebuild(programme_id=programme_id)  # bulk-written attendances bypass the services
     survey_demo_seed(programme=programme, now=builder.now)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -15,10 +15,17 @@ PERIODIC_TASKS = [
         "description": "Deliver pending outbox rows whose time has come; retries with back-off.",
     },
     {
-        "name": "Rebuild progress roll-ups",
-        "task": "progress.rebuild_all",
-        "every_seconds": 1800,
-        "description": "Rebuild every programme's progress snapshots from the raw rows.",
+        "name": "Recount pending progress slices",
+        "task": "progress.refresh_pending",
+        "every_seconds": 300,
+        "description": "Recount roll-up slices touched by changes whose own refresh was not queued (broker down).",
+    },
+    {
+        "name": "Check progress roll-ups",
+        "task": "progress.check_all",
+        "every_seconds": 86400,
+        "description": "Nightly: recompute every programme's roll-ups from the raw rows, record any difference "
+        "(must be zero) in Roll-up checks, and repair it.",
     },
     {
         "name": "Retention of personal data",

@@ -1,18 +1,6 @@
 from django.contrib import admin
 
-from .models import ApiToken, DimensionRollup, SessionRollup
-
-
-@admin.register(DimensionRollup)
-class DimensionRollupAdmin(admin.ModelAdmin):
-    list_display = ["programme", "city", "partner", "audience", "day", "dimension", "value", "trained", "attended"]
-    list_filter = ["programme", "dimension", "audience"]
-
-
-@admin.register(SessionRollup)
-class SessionRollupAdmin(admin.ModelAdmin):
-    list_display = ["session", "registrations", "attended", "no_shows", "computed_at"]
-    list_select_related = ["session"]
+from .models import ApiToken
 
 
 @admin.register(ApiToken)

@@ -1,7 +1,7 @@
 """Reads for the KSP view, the policy dashboards, exports and the API.
 
-Everything here reads roll-ups (progress.ProgressSnapshot and this app's
-DimensionRollup / SessionRollup) with a fixed number of grouped queries, so
+Everything here reads roll-ups (progress.ProgressSnapshot, DimensionRollup and
+SessionRollup, which progress keeps) with a fixed number of grouped queries, so
 the cost of a page follows the number of sessions and days, not participants.
 Raw rows are read only for drill-down lists, and then through users/scoping.py.
 """
@@ -15,15 +15,14 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from cities.models import Programme, TimeZone
 from cities.selectors import programme_main
 from cities.timezones import zone_day_start
+from participants.models import CountedAttendance
 from partners.models import TotStatus, Trainer
-from progress.models import ProgressSnapshot
+from progress.figures import METRICS
+from progress.models import Dimension, DimensionRollup, ProgressSnapshot, SessionRollup
 from progress.selectors import progress_by_city, progress_total, snapshots_for
-from progress.services import METRICS
 from sessions_app.models import TrainingSession
 from sessions_app.states import state_q
 from users.scoping import city_targets_for, participants_for, programmes_for, sees_every_participant, sessions_for
-
-from .models import Dimension, DimensionRollup, SessionRollup, TrainedPerson
 
 TREND_MAX_POINTS = 120
 PACE_WINDOW_DAYS = 28
@@ -365,8 +364,8 @@ def session_rollup_computed_at(*, programme: Programme) -> dt.datetime | None:
 
 
 def trained_participants(*, user, programme: Programme, audience: str, city_id=None, partner_id=None, women=False):
-    """The people a 'trained' number counts (from the TrainedPerson roll-up), limited to whom the user may see."""
-    qs = TrainedPerson.objects.filter(programme=programme, audience=audience)
+    """The people a 'trained' number counts (their counted attendances), limited to whom the user may see."""
+    qs = CountedAttendance.objects.filter(programme=programme, audience=audience)
     if not sees_every_participant(user):  # skipping an all-rows semi-join saves seconds at a million people
         qs = qs.filter(participant__in=participants_for(user))
     if city_id:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from participants.models import Gender, Sector, SocialMediaUse
+from progress.models import Dimension
 from umkm_program.spreadsheets import csv_text, xlsx_bytes
 
-from .models import Dimension
 from .selectors import Aggregates, Overview, _pct
 
 

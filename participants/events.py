@@ -12,6 +12,12 @@ Two kinds, and why:
 
 Receivers are connected by the higher app's AppConfig.ready() (its `receivers.py`) and only
 call a service of their own app.
+
+On-commit events:
+
+counts_changed(programme_id: int, slices: list[[city_id, partner_id, audience, "YYYY-MM-DD"]])
+    What counts toward a target, or the registrations, attendances or session states behind a
+    figure, changed in these slices of the programme (old and new places of anyone who moved).
 """
 
 from django.dispatch import Signal
@@ -39,3 +45,6 @@ participants_merged = Signal()
 # After attendance was closed, a coordinator or admin corrected one person's attendance (a late
 # check-in or walk-in, or an undone check-in). kwargs: session_id (int), participant_id (int).
 attendance_corrected_after_close = Signal()
+
+# What counts toward a target changed (see the docstring).
+counts_changed = Signal()

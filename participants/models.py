@@ -310,3 +310,40 @@ class ProposedChange(models.Model):
 
     def __str__(self):
         return f"{self.participant} ({self.get_status_display()})"
+
+
+class CountedAttendance(models.Model):
+    """The attendance at which one person counts toward a programme's target (participants/counting.py).
+
+    One row per programme and person, kept in the same transaction as every change that can move
+    it (check-in, undo, merge, erasure, edits of the person, imports), with the slice it falls in
+    (city, partner, audience, local day) copied from the session, so the roll-ups recount a slice
+    from an indexed filter and a drill-down lists the people behind a number.
+    """
+
+    programme = models.ForeignKey("cities.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="+")
+    attendance = models.ForeignKey(Attendance, verbose_name=_("attendance"), on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        "sessions_app.TrainingSession", verbose_name=_("session"), on_delete=models.CASCADE, related_name="+"
+    )
+    city = models.ForeignKey("cities.City", verbose_name=_("city"), on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("partners.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(_("audience"), max_length=8)
+    day = models.DateField(_("day"))
+    starts_at = models.DateTimeField(_("starts"))
+    is_woman = models.BooleanField(_("woman"), default=False)
+
+    class Meta:
+        verbose_name = _("counted attendance")
+        verbose_name_plural = _("counted attendances")
+        constraints = [models.UniqueConstraint(fields=["programme", "participant"], name="counted_once_per_programme")]
+        indexes = [
+            models.Index(fields=["programme", "city", "partner", "audience", "day"], name="counted_slice_idx"),
+            models.Index(fields=["programme", "audience", "city", "starts_at", "attendance"], name="counted_city_list_idx"),
+            models.Index(fields=["programme", "audience", "starts_at", "attendance"], name="counted_list_idx"),
+            models.Index(fields=["participant"], name="counted_participant_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id} @ {self.session_id}"

@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from .counting import counted_attendance_follow_session
 from .models import ParticipantImport
 from .services.imports import import_apply, import_mark_failed
 from .services.retention import import_rows_drop_old, retention_erase_due
@@ -33,3 +34,9 @@ def apply_retention() -> dict:
 
 
 RETENTION_BATCH = 200
+
+
+@shared_task(name="participants.counted_follow_session", acks_late=True)
+def counted_attendance_follow_session_task(session_id: int) -> int:
+    """Idempotent: recomputes the counted attendances of the session's people from the raw rows."""
+    return len(counted_attendance_follow_session(session_id=session_id))

@@ -53,3 +53,117 @@ class ProgressSnapshot(models.Model):
     def women_share(self) -> float | None:
         trained = self.umkm_trained + self.pemda_trained
         return (self.umkm_women + self.pemda_women) / trained if trained else None
+
+
+class Dimension(models.TextChoices):
+    GENDER = "gender", _("Gender")
+    SECTOR = "sector", _("Sector")
+    SOCIAL_MEDIA = "social_media", _("Social-media use at baseline")
+
+
+class DimensionRollup(models.Model):
+    """People trained and attendances per participant trait, at the finest slice (city, partner, audience, day).
+
+    `trained` counts a person once, at their counted attendance (participants/counting.py);
+    `attended` counts every attendance. Moved here from monitoring, which reads it; the table keeps its name.
+    """
+
+    programme = models.ForeignKey("cities.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+")
+    city = models.ForeignKey("cities.City", verbose_name=_("city"), on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("partners.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(_("audience"), max_length=8)
+    day = models.DateField(_("day"))
+    dimension = models.CharField(_("dimension"), max_length=16, choices=Dimension.choices)
+    value = models.CharField(_("value"), max_length=16, blank=True)
+    trained = models.PositiveIntegerField(_("people trained"), default=0)
+    attended = models.PositiveIntegerField(_("attendances"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        db_table = "monitoring_dimensionrollup"
+        verbose_name = _("dimension roll-up")
+        verbose_name_plural = _("dimension roll-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "city", "partner", "audience", "day", "dimension", "value"], name="dimension_rollup_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["programme", "dimension"], name="monitoring__program_d5fc1e_idx")]
+
+    def __str__(self):
+        return f"{self.dimension}={self.value}: {self.trained}"
+
+
+class SessionRollup(models.Model):
+    """Registrations, attendances and no-shows of one session (test records excluded). Table name kept from monitoring."""
+
+    session = models.OneToOneField(
+        "sessions_app.TrainingSession",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="rollup",
+    )
+    programme = models.ForeignKey("cities.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+")
+    registrations = models.PositiveIntegerField(_("registrations"), default=0)
+    attended = models.PositiveIntegerField(_("attendances"), default=0)
+    no_shows = models.PositiveIntegerField(_("no-shows"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        db_table = "monitoring_sessionrollup"
+        verbose_name = _("session roll-up")
+        verbose_name_plural = _("session roll-ups")
+        indexes = [models.Index(fields=["programme"], name="monitoring__program_db9ab6_idx")]
+
+    def __str__(self):
+        return f"{self.session_id}: {self.attended}/{self.registrations}"
+
+
+class PendingSlice(models.Model):
+    """A finest slice whose figures a change touched and the next refresh recounts.
+
+    Written after the change commits (progress/receivers.py), removed by the refresh that recounts
+    it, in the refresh's own transaction: a refresh that fails leaves it here for the retry.
+    """
+
+    programme = models.ForeignKey("cities.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+")
+    city = models.ForeignKey("cities.City", verbose_name=_("city"), on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("partners.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(_("audience"), max_length=8)
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("slice to recount")
+        verbose_name_plural = _("slices to recount")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "city", "partner", "audience", "day"], name="pending_slice_once")
+        ]
+
+    def __str__(self):
+        return f"{self.programme_id} c{self.city_id} p{self.partner_id} {self.audience} {self.day}"
+
+
+class ProgressCheck(models.Model):
+    """One run of the nightly check: the roll-ups recomputed from raw rows and compared with what changes kept.
+
+    `differences` must be zero; anything else is repaired by the same run and shown to operators
+    in the admin (with which tables and slices differed, never personal data).
+    """
+
+    programme = models.ForeignKey(
+        "cities.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="progress_checks"
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+    seconds = models.FloatField(_("duration (seconds)"), default=0)
+    differences = models.PositiveIntegerField(_("differences found and repaired"), default=0)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("roll-up check")
+        verbose_name_plural = _("roll-up checks")
+        ordering = ["-checked_at"]
+        indexes = [models.Index(fields=["programme", "checked_at"])]
+
+    def __str__(self):
+        return f"{self.programme} {self.checked_at:%Y-%m-%d %H:%M}: {self.differences}"

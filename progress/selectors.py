@@ -2,8 +2,8 @@
 
 from django.db.models import Max, QuerySet, Sum
 
+from .figures import METRICS
 from .models import ProgressSnapshot
-from .services import METRICS
 
 
 def snapshots_for(*, programme_id: int) -> QuerySet[ProgressSnapshot]:

@@ -1,109 +1,33 @@
-"""Rebuilding progress roll-ups from the raw rows.
+"""Writing the roll-ups: following each change incrementally, and the full rebuild that checks them.
 
-What counts (DESIGN.md): a UMKM counts once, the first time they attend a UMKM
-session of the programme; pemda officers are counted the same way among pemda
-sessions. Registrations without attendance, repeat attendances, test records
-and merged-away duplicates do not count; the SQL for that rule is progress/counting.py.
-
-The heavy work is two grouped queries per programme (first attendances per
-session, attendance states per session); everything after that is arithmetic
-on per-session facts, whose number grows with sessions, not participants.
+What counts is defined once, in participants/counting.py; the figures of a slice are computed in
+progress/figures.py. A change in a lower app announces the finest slices it touched
+(participants.events.counts_changed, on commit); progress/receivers.py records them as
+PendingSlice rows and queues `progress.refresh`, which recounts those slices and moves their
+city/partner/audience/day totals by the difference, under the programme's row lock, so two
+refreshes never interleave and each reads what committed before it. The full rebuild recomputes
+everything from the raw rows; the nightly check runs it, reports any difference and repairs it.
 """
 
 import itertools
 import logging
-from collections import defaultdict
-from dataclasses import dataclass, field
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import F
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from cities.timezones import zone_date
-from participants.models import Attendance, AttendanceStatus
-from sessions_app.models import Audience, TrainingSession
-from sessions_app.states import session_state
+from cities.models import Programme
+from participants.counting import counted_attendance_rebuild
 
-from .counting import counted_attendances_sql
-from .models import ALL, ProgressSnapshot
+from .figures import METRICS, FineKey, figures_for_slices, figures_from_raw, slices_q
+from .models import ALL, DimensionRollup, PendingSlice, ProgressCheck, ProgressSnapshot, SessionRollup
 
 logger = logging.getLogger(__name__)
 
-METRICS = (
-    "umkm_trained",
-    "umkm_women",
-    "umkm_mikro",
-    "umkm_kecil",
-    "umkm_menengah",
-    "pemda_trained",
-    "pemda_women",
-    "registrations",
-    "attendances",
-    "no_shows",
-    "sessions_held",
-    "sessions_planned",
-    "sessions_cancelled",
-)
-
-_FIRST_ATTENDANCE_TRAITS = ("a.session_id", "p.kind", "p.gender", "p.scale")
-
-
-@dataclass
-class SessionFacts:
-    city_id: int
-    partner_id: int
-    audience: str
-    day: object
-    counts: dict = field(default_factory=lambda: dict.fromkeys(METRICS, 0))
-
-
-def _session_facts(programme_id: int) -> dict[int, SessionFacts]:
-    facts: dict[int, SessionFacts] = {}
-    sessions = TrainingSession.objects.filter(programme_id=programme_id).values_list(
-        "pk", "city_id", "partner_id", "audience", "starts_at", "status", "attendance_closed_at", "city__time_zone"
-    )
-    for pk, city_id, partner_id, audience, starts_at, status, closed_at, tz in sessions:
-        item = SessionFacts(city_id, partner_id, audience, zone_date(starts_at, tz))
-        item.counts[f"sessions_{session_state(status=status, attendance_closed_at=closed_at)}"] = 1
-        facts[pk] = item
-
-    states = (
-        Attendance.objects.filter(session__programme_id=programme_id, participant__is_test=False)
-        .values_list("session_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for session_id, status, n in states:
-        counts = facts[session_id].counts
-        counts["registrations"] += n
-        if status == AttendanceStatus.ATTENDED:
-            counts["attendances"] += n
-        elif status == AttendanceStatus.NO_SHOW:
-            counts["no_shows"] += n
-
-    with connection.cursor() as cursor:
-        counted, params = counted_attendances_sql(programme_id=programme_id, columns=_FIRST_ATTENDANCE_TRAITS)
-        cursor.execute(
-            f"WITH counted AS ({counted}) SELECT session_id, kind, gender, scale, COUNT(*) FROM counted "
-            "GROUP BY session_id, kind, gender, scale",
-            params,
-        )
-        for session_id, kind, gender, scale, n in cursor.fetchall():
-            counts = facts[session_id].counts
-            if kind == Audience.UMKM:
-                counts["umkm_trained"] += n
-                if gender == "female":
-                    counts["umkm_women"] += n
-                if scale in ("mikro", "kecil", "menengah"):
-                    counts[f"umkm_{scale}"] += n
-            else:
-                counts["pemda_trained"] += n
-                if gender == "female":
-                    counts["pemda_women"] += n
-    return facts
+__all__ = ["METRICS", "slice_key"]
 
 
 def slice_key(*, city_id=None, partner_id=None, audience="", day=None) -> str:
@@ -117,90 +41,303 @@ def slice_key(*, city_id=None, partner_id=None, audience="", day=None) -> str:
     )
 
 
-def progress_rebuild(*, programme_id: int) -> int:
-    """Recompute every snapshot of a programme from raw rows; returns how many slices were written.
+def _coarser(key: FineKey):
+    """The 16 slices a finest slice adds to: each of city, partner, audience and day fixed or "all"."""
+    for mask in itertools.product((True, False), repeat=4):
+        yield tuple(value if keep else None for value, keep in zip(key, mask, strict=True))
 
-    Each session's facts are added to all 16 slices it belongs to (each of
-    city, partner, audience and day either fixed or "all"). The swap is one
-    transaction, so readers see the old or the new figures, never a mix.
-    """
-    facts = _session_facts(programme_id)
-    slices: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
-    for item in facts.values():
-        dims = (item.city_id, item.partner_id, item.audience, item.day)
-        for mask in itertools.product((True, False), repeat=4):
-            slice_dims = tuple(value if keep else None for value, keep in zip(dims, mask, strict=True))
-            target = slices[slice_dims]
-            for name, value in item.counts.items():
-                if value:
-                    target[name] += value
-    if not facts:
-        slices[(None, None, None, None)]  # the programme total exists even with no sessions
-    now = timezone.now()
-    rows = [
-        ProgressSnapshot(
-            programme_id=programme_id,
-            key=slice_key(city_id=city_id, partner_id=partner_id, audience=audience or "", day=day),
-            city_id=city_id,
-            partner_id=partner_id,
-            audience=audience or "",
-            day=day,
-            computed_at=now,
-            **counts,
-        )
-        for (city_id, partner_id, audience, day), counts in slices.items()
+
+def _snapshot(programme_id: int, dims: tuple, counts: dict, now) -> ProgressSnapshot:
+    city_id, partner_id, audience, day = dims
+    return ProgressSnapshot(
+        programme_id=programme_id,
+        key=slice_key(city_id=city_id, partner_id=partner_id, audience=audience or "", day=day),
+        city_id=city_id,
+        partner_id=partner_id,
+        audience=audience or "",
+        day=day,
+        computed_at=now,
+        **counts,
+    )
+
+
+def _lock_programme(programme_id: int) -> bool:
+    return Programme.objects.select_for_update().filter(pk=programme_id).exists()
+
+
+def _all_rows(programme_id: int, figures, now) -> tuple[list, list, list]:
+    slices: dict[tuple, dict] = {(None, None, None, None): dict.fromkeys(METRICS, 0)}  # the total exists even when empty
+    for key, counts in figures.snapshots.items():
+        for dims in _coarser(key):
+            target = slices.setdefault(dims, dict.fromkeys(METRICS, 0))
+            for name, value in counts.items():
+                target[name] += value
+    snapshots = [_snapshot(programme_id, dims, counts, now) for dims, counts in slices.items()]
+    sessions = [
+        SessionRollup(session_id=pk, programme_id=programme_id, computed_at=now, **counts)
+        for pk, counts in figures.sessions.items()
     ]
+    return snapshots, _dimension_rows(programme_id, figures, now), sessions
+
+
+def _dimension_rows(programme_id: int, figures, now) -> list[DimensionRollup]:
+    return [
+        DimensionRollup(
+            programme_id=programme_id,
+            city_id=key[0],
+            partner_id=key[1],
+            audience=key[2],
+            day=key[3],
+            dimension=dimension,
+            value=value,
+            trained=trained,
+            attended=attended,
+            computed_at=now,
+        )
+        for (key, dimension, value), (trained, attended) in figures.dimensions.items()
+    ]
+
+
+def _replace_all(programme_id: int, figures) -> int:
+    snapshots, dimensions, sessions = _all_rows(programme_id, figures, timezone.now())
+    ProgressSnapshot.objects.filter(programme_id=programme_id).delete()
+    DimensionRollup.objects.filter(programme_id=programme_id).delete()
+    SessionRollup.objects.filter(programme_id=programme_id).delete()
+    ProgressSnapshot.objects.bulk_create(snapshots, batch_size=2_000)
+    DimensionRollup.objects.bulk_create(dimensions, batch_size=2_000)
+    SessionRollup.objects.bulk_create(sessions, batch_size=2_000)
+    PendingSlice.objects.filter(programme_id=programme_id).delete()  # everything was just recounted
+    return len(snapshots)
+
+
+def progress_rebuild(*, programme_id: int) -> int:
+    """Recompute every roll-up of a programme from the raw rows (counted attendances included).
+
+    Returns how many snapshot slices were written. One transaction under the programme lock:
+    readers see the old or the new figures, never a mix, and no refresh runs meanwhile.
+    """
     with transaction.atomic():
-        ProgressSnapshot.objects.filter(programme_id=programme_id).delete()
-        ProgressSnapshot.objects.bulk_create(rows, batch_size=2_000)
-    return len(rows)
+        if not _lock_programme(programme_id):
+            return 0
+        counted_attendance_rebuild(programme_id=programme_id)
+        return _replace_all(programme_id, figures_from_raw(programme_id=programme_id))
+
+
+# --- following changes ------------------------------------------------------------------------
 
 
 def _refresh_key(programme_id: int) -> str:
     return f"progress:refresh-queued:{programme_id}"
 
 
-def progress_refresh(*, programme_id: int) -> int:
-    """Rebuild one programme's roll-ups, one rebuild at a time per programme.
+def progress_slices_mark(*, programme_id: int, slices: list) -> bool:
+    """Record the slices a committed change touched and make sure a refresh is queued; returns whether one was queued.
 
-    The debounce key is dropped *before* reading, so a check-in committed from
-    here on queues the next refresh instead of being lost. The programme row
-    lock serialises concurrent rebuilds (two delete+insert swaps racing would
-    collide on the unique slice key).
+    `slices` are [city_id, partner_id, audience, "YYYY-MM-DD"] (participants.events.counts_changed).
+    However many changes arrive, at most one refresh per programme is queued per
+    PROGRESS_REFRESH_DELAY_SECONDS (cache.add is atomic: SET NX on Redis). If the broker is
+    down the slices wait in the table for the next refresh or the periodic sweep.
     """
-    from cities.models import Programme
-
-    cache.delete(_refresh_key(programme_id))
-    with transaction.atomic():
-        if not Programme.objects.select_for_update().filter(pk=programme_id).exists():
-            return 0
-        slices = progress_rebuild(programme_id=programme_id)
-        # Roll-ups of other apps built on the same rows (settings.PROGRESS_DEPENDENT_ROLLUPS),
-        # refreshed under the same programme lock so they never disagree for long.
-        for path in settings.PROGRESS_DEPENDENT_ROLLUPS:
-            import_string(path)(programme_id=programme_id)
-        return slices
+    PendingSlice.objects.bulk_create(
+        [
+            PendingSlice(programme_id=programme_id, city_id=city_id, partner_id=partner_id, audience=audience, day=day)
+            for city_id, partner_id, audience, day in slices
+        ],
+        ignore_conflicts=True,
+    )
+    return progress_refresh_soon(programme_id=programme_id)
 
 
-def progress_refresh_soon(*, programme_id: int, city_id: int) -> bool:
-    """Ask for the programme's roll-ups to catch up within PROGRESS_REFRESH_DELAY_SECONDS.
-
-    Call from transaction.on_commit after a check-in. However many calls arrive,
-    at most one refresh per programme is queued per delay (cache.add is atomic:
-    SET NX on Redis). `city_id` names the touched city, but the refresh rebuilds
-    the whole programme: "counts once, at the first attendance" is programme-wide,
-    so one check-in in one city can move a participant's first attendance out of
-    another city's and another day's slices. Returns whether a task was queued.
-    """
+def progress_refresh_soon(*, programme_id: int) -> bool:
     delay = settings.PROGRESS_REFRESH_DELAY_SECONDS
-    if not cache.add(_refresh_key(programme_id), city_id, timeout=max(delay * 10, 60)):
+    if not cache.add(_refresh_key(programme_id), 1, timeout=max(delay * 10, 60)):
         return False
     from .tasks import refresh_progress
 
     try:
         refresh_progress.apply_async(kwargs={"programme_id": programme_id}, countdown=delay)
-    except Exception:  # broker down: the periodic rebuild catches up; the check-in itself stands
+    except Exception:  # broker down: the periodic sweep catches up; the change itself stands
         cache.delete(_refresh_key(programme_id))
         logger.exception("could not queue the progress refresh of programme %s", programme_id)
         return False
     return True
+
+
+_INCREMENT_SQL = """
+UPDATE progress_progresssnapshot AS t SET computed_at = %s, {increments}
+FROM (VALUES {values}) AS v(key, {metrics})
+WHERE t.programme_id = %s AND t.key = v.key
+"""
+
+
+def _increment(programme_id: int, deltas: dict[tuple, dict], now) -> None:
+    """Move the slices by `deltas` (creating the missing ones); drop slices left empty, the total excepted.
+
+    The caller holds the programme lock, so nobody else creates or moves these rows meanwhile.
+    """
+    deltas = {
+        slice_key(city_id=c, partner_id=p, audience=a or "", day=d): ((c, p, a, d), delta)
+        for (c, p, a, d), delta in deltas.items()
+        if any(delta.values())
+    }
+    if not deltas:
+        return
+    existing = set(ProgressSnapshot.objects.filter(programme_id=programme_id, key__in=list(deltas)).values_list("key", flat=True))
+    moved = [(key, delta) for key, (_dims, delta) in deltas.items() if key in existing]
+    if moved and connection.vendor == "postgresql":
+        row = "(%s, " + ", ".join(["%s::integer"] * len(METRICS)) + ")"
+        sql = _INCREMENT_SQL.format(
+            increments=", ".join(f"{m} = t.{m} + v.{m}" for m in METRICS),
+            values=", ".join([row] * len(moved)),
+            metrics=", ".join(METRICS),
+        )
+        params = [now, *itertools.chain.from_iterable((key, *(delta[m] for m in METRICS)) for key, delta in moved), programme_id]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    else:
+        for key, delta in moved:
+            ProgressSnapshot.objects.filter(programme_id=programme_id, key=key).update(
+                computed_at=now, **{m: F(m) + delta[m] for m in METRICS}
+            )
+    ProgressSnapshot.objects.bulk_create(
+        [_snapshot(programme_id, dims, delta, now) for key, (dims, delta) in deltas.items() if key not in existing]
+    )
+    ProgressSnapshot.objects.filter(programme_id=programme_id, key__in=list(existing), **dict.fromkeys(METRICS, 0)).exclude(
+        key=slice_key()
+    ).delete()
+
+
+def _recount(programme_id: int, keys: set[FineKey]) -> None:
+    """Recount these finest slices and move every coarser slice by the difference (the caller holds the programme lock)."""
+    now = timezone.now()
+    figures = figures_for_slices(programme_id=programme_id, keys=keys)
+    fine_keys = [slice_key(city_id=c, partner_id=p, audience=a, day=d) for c, p, a, d in keys]
+    old = {
+        (row.city_id, row.partner_id, row.audience, row.day): row
+        for row in ProgressSnapshot.objects.filter(programme_id=programme_id, key__in=fine_keys)
+    }
+    deltas: dict[tuple, dict] = {}
+    for key in keys:
+        before = old.get(key)
+        after = figures.snapshots.get(key)
+        change = {m: (after[m] if after else 0) - (getattr(before, m) if before else 0) for m in METRICS}
+        if not any(change.values()):
+            continue
+        for dims in _coarser(key):
+            target = deltas.setdefault(dims, dict.fromkeys(METRICS, 0))
+            for m in METRICS:
+                target[m] += change[m]
+    _increment(programme_id, deltas, now)
+
+    DimensionRollup.objects.filter(slices_q(keys), programme_id=programme_id).delete()
+    DimensionRollup.objects.bulk_create(_dimension_rows(programme_id, figures, now))
+    if figures.sessions:
+        SessionRollup.objects.bulk_create(
+            [SessionRollup(session_id=pk, programme_id=programme_id, computed_at=now, **c) for pk, c in figures.sessions.items()],
+            update_conflicts=True,
+            unique_fields=["session"],
+            update_fields=["programme", "registrations", "attended", "no_shows", "computed_at"],
+        )
+
+
+# Above this many touched slices a refresh recomputes the programme from raw rows instead.
+FULL_REBUILD_ABOVE = 2_000
+
+
+def progress_refresh(*, programme_id: int) -> int:
+    """Recount the slices changes have touched since the last refresh; returns how many.
+
+    The debounce key is dropped *before* reading, so a change committed from here on queues
+    the next refresh instead of being lost. Taking the pending rows and recounting them is one
+    transaction under the programme lock: a failure leaves both the old figures and the
+    pending rows, and the retry starts again.
+    """
+    cache.delete(_refresh_key(programme_id))
+    with transaction.atomic():
+        if not _lock_programme(programme_id):
+            return 0
+        pending = list(
+            PendingSlice.objects.filter(programme_id=programme_id).values_list("pk", "city_id", "partner_id", "audience", "day")
+        )
+        if not pending:
+            return 0
+        PendingSlice.objects.filter(pk__in=[row[0] for row in pending]).delete()
+        keys = {tuple(row[1:]) for row in pending}
+        if len(keys) > FULL_REBUILD_ABOVE:  # a large import touched most of the programme: one pass is cheaper
+            _replace_all(programme_id, figures_from_raw(programme_id=programme_id))
+        else:
+            _recount(programme_id, keys)
+        return len(keys)
+
+
+# --- the nightly check ------------------------------------------------------------------------
+
+
+def _stored(programme_id: int) -> tuple[dict, dict, dict]:
+    snapshots = {
+        row[0]: row[1:]
+        for row in ProgressSnapshot.objects.filter(programme_id=programme_id).values_list("key", *METRICS).iterator()
+    }
+    dimensions = {
+        (slice_key(city_id=c, partner_id=p, audience=a, day=d), dim, value): (trained, attended)
+        for c, p, a, d, dim, value, trained, attended in DimensionRollup.objects.filter(programme_id=programme_id).values_list(
+            "city_id", "partner_id", "audience", "day", "dimension", "value", "trained", "attended"
+        )
+    }
+    sessions = {
+        pk: (r, a, n)
+        for pk, r, a, n in SessionRollup.objects.filter(programme_id=programme_id).values_list(
+            "session_id", "registrations", "attended", "no_shows"
+        )
+    }
+    return snapshots, dimensions, sessions
+
+
+def _differing(stored: dict, expected: dict) -> list:
+    return sorted(str(k) for k in stored.keys() | expected.keys() if stored.get(k) != expected.get(k))
+
+
+def progress_check(*, programme_id: int) -> ProgressCheck | None:
+    """The nightly check: recompute the programme from raw rows, compare with what changes kept, repair.
+
+    Records a ProgressCheck (operators see it in the admin) and logs an error for any difference;
+    the difference must be zero. Runs under the programme lock, so no refresh interleaves.
+    """
+    started = time.monotonic()
+    with transaction.atomic():
+        if not _lock_programme(programme_id):
+            return None
+        counted = counted_attendance_rebuild(programme_id=programme_id)
+        figures = figures_from_raw(programme_id=programme_id)
+        snapshots, dimensions, sessions = _all_rows(programme_id, figures, timezone.now())
+        expected_snapshots = {row.key: tuple(getattr(row, m) for m in METRICS) for row in snapshots}
+        expected_dimensions = {
+            (slice_key(city_id=r.city_id, partner_id=r.partner_id, audience=r.audience, day=r.day), r.dimension, r.value): (
+                r.trained,
+                r.attended,
+            )
+            for r in dimensions
+        }
+        expected_sessions = {r.session_id: (r.registrations, r.attended, r.no_shows) for r in sessions}
+        stored_snapshots, stored_dimensions, stored_sessions = _stored(programme_id)
+        details = {
+            "counted_attendances": counted,
+            "snapshots": _differing(stored_snapshots, expected_snapshots),
+            "dimensions": _differing(stored_dimensions, expected_dimensions),
+            "sessions": _differing(stored_sessions, expected_sessions),
+        }
+        differences = counted + sum(len(details[name]) for name in ("snapshots", "dimensions", "sessions"))
+        if differences:
+            _replace_all(programme_id, figures)
+            for name in ("snapshots", "dimensions", "sessions"):
+                details[name] = details[name][:50]  # enough to see what drifted
+            logger.error("progress check of programme %s: %s differences, repaired: %s", programme_id, differences, details)
+        else:
+            logger.info("progress check of programme %s: no differences", programme_id)
+        return ProgressCheck.objects.create(
+            programme_id=programme_id,
+            checked_at=timezone.now(),
+            seconds=round(time.monotonic() - started, 3),
+            differences=differences,
+            details=details,
+        )

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 
 from cities.timezones import city_time_text, city_zone, zone_date
 from partners.models import TotStatus, Trainer
+from umkm_program.events import send_on_commit
 from users.models import User
 
+from .events import session_changed
 from .models import Roadshow, RoadshowStatus, SessionChange, SessionChangeKind, SessionStatus, TrainingSession
 
 
@@ -160,6 +162,24 @@ def _record_change(session: TrainingSession, *, kind: str, by: User | None, reas
         )
 
 
+def _slice(session: TrainingSession) -> list:
+    day = zone_date(session.starts_at, session.city.time_zone)
+    return [session.city_id, session.partner_id, session.audience, day.isoformat()]
+
+
+def _announce(session: TrainingSession, *, before: list | None = None, moved: bool = False) -> None:
+    """Tell the apps above (on commit) that the session's figures changed: where it counted before and now."""
+    slices = sorted({tuple(before or _slice(session)), tuple(_slice(session))})
+    send_on_commit(
+        session_changed,
+        sender=TrainingSession,
+        programme_id=session.programme_id,
+        session_id=session.pk,
+        slices=[list(item) for item in slices],
+        moved=moved,
+    )
+
+
 def _bump(model, *, pk: int, expected_version: int, changes: dict) -> None:
     """Write `changes` only if nobody saved since `expected_version`; raise EditConflict otherwise."""
     updated = model.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1, **changes)
@@ -237,7 +257,7 @@ def session_create(
     _check_session(roadshow=roadshow, starts_at=starts_at, ends_at=ends_at, capacity=capacity)
     if status not in (SessionStatus.DRAFT, SessionStatus.SCHEDULED):
         raise ValidationError({"status": _("A new session is either a draft or scheduled.")})
-    return TrainingSession.objects.create(
+    session = TrainingSession.objects.create(
         programme=roadshow.programme,
         roadshow=roadshow,
         city=roadshow.city,
@@ -253,6 +273,8 @@ def session_create(
         capacity=capacity,
         status=status,
     )
+    _announce(session)
+    return session
 
 
 def _lock_session(session: TrainingSession, expected_version: int) -> TrainingSession:
@@ -299,8 +321,11 @@ def session_update(
         )
     if moved:
         _record_change(locked, kind=SessionChangeKind.MOVED, by=by, reason=reason, new_starts_at=starts_at, new_ends_at=ends_at)
+    before = _slice(locked)
     _bump(TrainingSession, pk=locked.pk, expected_version=expected_version, changes={**changes, "updated_at": timezone.now()})
     locked.refresh_from_db()
+    if {"starts_at", "audience", "status"} & set(changes):
+        _announce(locked, before=before, moved=bool({"starts_at", "audience"} & set(changes)))
     return locked
 
 
@@ -321,6 +346,7 @@ def session_cancel(
         changes={"status": SessionStatus.CANCELLED, "updated_at": timezone.now()},
     )
     locked.refresh_from_db()
+    _announce(locked)
     return locked
 
 

@@ -11,7 +11,7 @@ import random
 from django.db import connection
 
 from cities.models import Programme
-from progress.counting import counted_attendances_sql
+from participants.counting import counted_attendances_sql
 
 from .links import link_token, new_nonce, token_hash
 from .models import SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse, SurveyWave, WaveKind

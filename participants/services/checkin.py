@@ -7,7 +7,6 @@ nothing; two trainers checking in the same person at once meet at the unique
 """
 
 import uuid
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,32 +17,18 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from progress.services import progress_refresh_soon
 from sessions_app.events import attendance_closed
 from sessions_app.models import TrainingSession
 from umkm_program.events import send_on_commit
 from users.models import Role
 from users.roles import role_of
 
+from ..counting import counts_changed, counts_changed_by_check_in
 from ..events import attendance_corrected_after_close, participant_created
 from ..models import Attendance, AttendanceStatus, MatchReason, Participant, RegistrationSource
 from .locks import advisory_lock
 from .matching import Match, duplicate_candidates_record
 from .registration import participant_create
-
-
-def progress_changed(*, city_id: int, programme_id: int) -> None:
-    """THE post-commit hook for "progress changed for this city".
-
-    Called once after every commit that changes who attended (check-in, walk-in, closing
-    attendance, merge, import): asks for a debounced roll-up refresh of the programme.
-    """
-    progress_refresh_soon(programme_id=programme_id, city_id=city_id)
-
-
-def _after_commit_progress_changed(session: TrainingSession) -> None:
-    city_id, programme_id = session.city_id, session.programme_id
-    transaction.on_commit(lambda: progress_changed(city_id=city_id, programme_id=programme_id))
 
 
 @dataclass(frozen=True)
@@ -177,14 +162,13 @@ def _upsert_attended(
     if connection.vendor != "postgresql":
         params[-1] = client_id.hex
     try:
-        # One statement needs no BEGIN/COMMIT of its own; inside a caller's transaction a savepoint
-        # keeps that transaction usable if the statement fails.
-        atomic = transaction.atomic() if connection.in_atomic_block else nullcontext()
-        with atomic, connection.cursor() as cursor:
+        # The counted attendance follows in the same transaction; inside a caller's transaction
+        # this is a savepoint, which keeps that transaction usable if the statement fails.
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_UPSERT_SQL.format(created=created_expr, open_guard=guard), [*params, *guard_params, *guard_params])
             row = cursor.fetchone()
             if row is not None:
-                _after_commit_progress_changed(session)
+                counts_changed_by_check_in(session=session, participant_id=participant.pk, attendance_id=row[0])
     except IntegrityError:  # the client id was already used, by a concurrent copy of this very request
         return CheckInResult(Attendance.objects.get(client_id=client_id), created=False, checked_in_now=False)
     if row is None:
@@ -297,7 +281,7 @@ def participant_walk_in(
                 changes={"done": "walk_in", "status": [None, AttendanceStatus.ATTENDED]},
             )
             _after_commit_corrected(session_id=session.pk, participant_id=participant.pk)
-        _after_commit_progress_changed(session)
+        counts_changed(session_ids=[session.pk], participant_ids=[participant.pk])
         return CheckInResult(attendance, created=True, checked_in_now=True)
 
 
@@ -312,7 +296,7 @@ def attendance_close(*, session: TrainingSession, by) -> int:
             locked.attendance_closed_at = timezone.now()
             locked.save(update_fields=["attendance_closed_at", "updated_at"])
             send_on_commit(attendance_closed, sender=TrainingSession, session_id=locked.pk)
-        _after_commit_progress_changed(locked)
+        counts_changed(session_ids=[locked.pk])
     session.attendance_closed_at = locked.attendance_closed_at
     return no_shows
 
@@ -352,7 +336,7 @@ def attendance_undo_check_in(*, session: TrainingSession, participant: Participa
                 },
             )
             attendance.delete()
-            _after_commit_progress_changed(locked)
+            counts_changed(session_ids=[locked.pk], participant_ids=[participant.pk])
             if after_close:
                 _after_commit_corrected(session_id=locked.pk, participant_id=participant.pk)
             return True
@@ -366,7 +350,7 @@ def attendance_undo_check_in(*, session: TrainingSession, participant: Participa
             obj=attendance,
             changes={**({"done": "undo_check_in"} if after_close else {}), "status": ["attended", attendance.status], **was},
         )
-        _after_commit_progress_changed(locked)
+        counts_changed(session_ids=[locked.pk], participant_ids=[participant.pk])
         if after_close:
             _after_commit_corrected(session_id=locked.pk, participant_id=participant.pk)
     return True

@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from sessions_app.models import TrainingSession
 from umkm_program.events import send_on_commit
 
+from ..counting import counts_changed, participant_session_ids
 from ..events import participant_name_changed
-from ..models import Attendance, DuplicateCandidate, Participant, ParticipantKind
+from ..models import DuplicateCandidate, Participant, ParticipantKind
 from ..phones import phone_normalise
-from .checkin import progress_changed
 from .locks import advisory_lock
 
 # What a correction may change; consent, merge and erasure have their own services.
@@ -39,8 +38,8 @@ EDITABLE_FIELDS = (
     "baseline_social_media",
     "whatsapp_opt_in",
 )
-# Attributes the progress roll-ups count by: changing one asks for a refresh.
-COUNTED_FIELDS = ("gender", "scale", "kind", "city")
+# Attributes the roll-ups count or slice by: changing one recounts every session the person is in.
+COUNTED_FIELDS = ("gender", "scale", "kind", "sector", "baseline_social_media")
 
 
 class EditConflict(Exception):
@@ -131,20 +130,11 @@ def participant_update(*, participant: Participant, by, expected_updated_at: dat
         locked.save(update_fields=[*changed, "updated_at"])
         audit_record(actor=by, action=AuditAction.PARTICIPANT_UPDATED, obj=locked, changes={"fields": changed})
         if set(changed) & set(COUNTED_FIELDS):
-            _after_commit_progress(locked, old_city_id=before["city"])
+            counts_changed(session_ids=participant_session_ids(participant_ids=[locked.pk]), participant_ids=[locked.pk])
         if "full_name" in changed:
             send_on_commit(participant_name_changed, sender=Participant, participant_id=locked.pk)
     participant.refresh_from_db()
     return changed
-
-
-def _after_commit_progress(participant: Participant, *, old_city_id: int) -> None:
-    session_ids = Attendance.objects.filter(participant=participant).values("session_id")
-    pairs = set(TrainingSession.objects.filter(pk__in=session_ids).values_list("city_id", "programme_id"))
-    for programme_id in {pair[1] for pair in pairs}:
-        pairs |= {(old_city_id, programme_id), (participant.city_id, programme_id)}
-    for city_id, programme_id in sorted(pairs):
-        transaction.on_commit(lambda c=city_id, p=programme_id: progress_changed(city_id=c, programme_id=p))
 
 
 def participant_send_to_merge_queue(*, participant: Participant, phone: str) -> bool:

@@ -19,9 +19,9 @@ from audit.services import audit_record
 from sessions_app.models import TrainingSession
 from users.scoping import participants_for, sessions_for
 
+from ..counting import counts_changed
 from ..models import Attendance, AttendanceStatus, Gender, ImportStatus, Participant, ParticipantImport, RegistrationSource
 from ..phones import phone_normalise
-from .checkin import progress_changed
 from .import_files import import_file_rows
 from .matching import Match, Person, duplicate_candidates_record, participants_find_matches_many
 from .registration import participant_create
@@ -294,6 +294,7 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
         checked = [_row_check(row, sessions) for row in job.rows]
         duplicates = _possible_duplicates(checked, known)  # today's data, two queries for all rows
         touched: set[TrainingSession] = set()
+        people: set[int] = set()
         for index, c in enumerate(checked, start=1):
             if c["errors"]:
                 errors += 1
@@ -326,6 +327,7 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
                     matched += 1
                 _attendance_from_import(participant=participant, session=c["session"], status=c["status"], by=job.created_by)
                 touched.add(c["session"])
+                people.add(participant.pk)
             if index % 100 == 0:
                 cache.set(key, index, timeout=3600)
         job.status = ImportStatus.DONE
@@ -339,8 +341,7 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
             obj=job,
             changes={"rows": job.total_rows, "created": created, "matched": matched, "flagged": flagged, "errors": errors},
         )
-        for session in touched:
-            transaction.on_commit(lambda s=session: progress_changed(city_id=s.city_id, programme_id=s.programme_id))
+        counts_changed(session_ids={s.pk for s in touched}, participant_ids=people)
     cache.set(key, job.total_rows, timeout=3600)
     return job
 

@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from sessions_app.models import TrainingSession
 from umkm_program.events import send_on_commit
 
+from ..counting import counts_changed, participant_session_ids
 from ..events import participants_merged
 from ..models import Attendance, AttendanceStatus, DuplicateCandidate, DuplicateStatus, Participant, ProposedChange
-from .checkin import progress_changed
 
 # When both records were at the same session, the attendance that says more wins.
 _STATUS_RANK = {AttendanceStatus.ATTENDED: 3, AttendanceStatus.REGISTERED: 2, AttendanceStatus.NO_SHOW: 1}
@@ -72,9 +71,10 @@ def participant_merge(*, keep: Participant, lose: Participant, by) -> Participan
             obj=keep,
             changes={"merged_record": lose.pk, "fields_filled": filled, "sessions": sorted(touched_sessions)},
         )
-        for session in TrainingSession.objects.filter(pk__in=touched_sessions).only("city_id", "programme_id"):
-            city_id, programme_id = session.city_id, session.programme_id
-            transaction.on_commit(lambda c=city_id, p=programme_id: progress_changed(city_id=c, programme_id=p))
+        # The survivor's filled-in traits (scale, sector) count in every session they attended.
+        counts_changed(
+            session_ids=touched_sessions | participant_session_ids(participant_ids=[keep.pk]), participant_ids=[keep.pk, lose.pk]
+        )
         send_on_commit(participants_merged, sender=Participant, kept_id=keep.pk, merged_id=lose.pk)
     return keep
 

@@ -9,6 +9,7 @@ from sessions_app.models import Audience, TrainingSession
 from umkm_program.events import send_on_commit
 
 from ..consent import CURRENT_CONSENT_VERSION
+from ..counting import counts_changed
 from ..events import participant_created
 from ..models import Attendance, AttendanceStatus, Participant, ParticipantKind, RegistrationSource
 from ..selectors import registration_state
@@ -115,4 +116,5 @@ def participant_register_self(*, session: TrainingSession, data: dict[str, Any],
             session=locked,
             defaults={"client_id": client_id, "source": RegistrationSource.SELF, "status": AttendanceStatus.REGISTERED},
         )
+        counts_changed(session_ids=[locked.pk])  # one more registration in the session's figures
         return attendance

@@ -1,7 +1,7 @@
 """The survey indicator roll-up (SurveyIndicator): rebuilt from the responses for one programme.
 
 Queued (debounced) after answers change and rebuilt nightly in full (core/periodic.py). Not hooked
-to every progress refresh (settings.PROGRESS_DEPENDENT_ROLLUPS): check-ins rarely move a respondent's
+to every progress refresh: check-ins rarely move a respondent's
 cohort, and a rebuild costs seconds at scale (bench/survey_indicators.py), so the nightly run catches it.
 A rebuild replaces the programme's rows in one transaction under the programme's row lock.
 """
@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from progress.counting import counted_attendances_sql
+from participants.counting import counted_attendances_sql
 
 from ..models import QuestionKind, SurveyIndicator, SurveyQuestion
 

@@ -21,8 +21,8 @@ from cities.timezones import to_zone_time, zone_date
 from notifications.models import ContactPreference, Notification, NotificationKind
 from notifications.services.messages import language_for, opt_out_url, participant_channel, participant_key
 from notifications.services.outbox import notifications_enqueue
+from participants.counting import counted_attendances_sql
 from participants.models import Attendance, AttendanceStatus, Participant
-from progress.counting import counted_attendances_sql
 from sessions_app.models import TrainingSession
 
 from ..links import link_token, new_nonce, survey_url, token_hash

@@ -31,7 +31,6 @@ def demo(roles):
     from cities.models import Programme
     from cities.seed import PROGRAMME_2018, programme_seed_2018
     from core.demo import demo_seed
-    from monitoring.services import monitoring_rebuild
     from progress.services import progress_rebuild
 
     programme_seed_2018()
@@ -39,7 +38,6 @@ def demo(roles):
     demo_seed(programme=programme, participants=300, seed=2018, password=PASSWORD)
     for p in Programme.objects.all():
         progress_rebuild(programme_id=p.pk)
-        monitoring_rebuild(programme_id=p.pk)
 
 
 def log_in(page, base: str, role: str) -> None:

@@ -15,7 +15,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.services import monitoring_rebuild
 from notifications.models import Notification
 from notifications.services.reminders import reminders_plan
 from participants.models import AttendanceStatus
@@ -84,7 +83,6 @@ def world(make_user):
         past[name].attendance_closed_at = past[name].ends_at
         past[name].save(update_fields=["attendance_closed_at"])
     progress_rebuild(programme_id=programme.pk)
-    monitoring_rebuild(programme_id=programme.pk)
     admin = make_user(Role.PROGRAMME_ADMIN)
     return {
         "programme": programme,

@@ -16,13 +16,9 @@ from umkm_program.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Edges the "rollups" branch of issue 11 removes (participants' check-in calls progress's refresh).
-# A temporary allowance: the lead empties this list when that branch is merged. (progress also reaches
-# monitoring through a dotted path in settings, PROGRESS_DEPENDENT_ROLLUPS; that is no import, this
-# check cannot see it, and the same branch removes it.)
-PENDING_ROLLUPS_BRANCH = [
-    ("participants", "progress"),
-]
+# Edges allowed against the order while a change is under way: none. An entry here must name an
+# import that still exists (test_every_pending_allowance_is_still_needed), so it cannot outlive its change.
+PENDING_ROLLUPS_BRANCH: list[tuple[str, str]] = []
 
 
 def _modules(app: str):

@@ -26,11 +26,11 @@ def test_setup_periodic_tasks_installs_the_schedule_once_and_keeps_an_admins_pau
 
 def test_the_schedule_is_visible_and_pausable_in_the_admin(admin_client):
     call_command("setup_periodic_tasks", stdout=StringIO())
-    task = PeriodicTask.objects.get(name="Rebuild progress roll-ups")
+    task = PeriodicTask.objects.get(name="Check progress roll-ups")
 
     page = admin_client.get("/admin/django_celery_beat/periodictask/")
     admin_client.post("/admin/django_celery_beat/periodictask/", {"action": "disable_tasks", "_selected_action": [task.pk]})
 
-    assert "Rebuild progress roll-ups" in page.content.decode()
+    assert "Check progress roll-ups" in page.content.decode()
     task.refresh_from_db()
     assert task.enabled is False

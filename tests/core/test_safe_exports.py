@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from monitoring.services import monitoring_rebuild
 from monitoring.tables import Table, table_csv, tables_xlsx
 from participants.models import AttendanceStatus
 from progress.services import progress_rebuild
@@ -42,7 +41,6 @@ def hostile_world():
         AttendanceFactory(session=session, participant=person, status=AttendanceStatus.ATTENDED, checked_in_at=timezone.now())
         people.append(person)
     progress_rebuild(programme_id=session.programme_id)
-    monitoring_rebuild(programme_id=session.programme_id)
     return session, people
 
 

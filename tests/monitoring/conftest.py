@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from cities.models import TimeZone
-from monitoring.services import monitoring_rebuild
 from participants.models import Attendance, AttendanceStatus
 from progress.services import progress_rebuild
 from sessions_app.models import SessionStatus
@@ -92,7 +91,6 @@ def build_world(*, seed: int, people: int, sessions: int) -> World:
             )
     for p in (programme, other):
         progress_rebuild(programme_id=p.pk)
-        monitoring_rebuild(programme_id=p.pk)
     return World(programme, other, cities, partners, session_rows, persons)
 
 

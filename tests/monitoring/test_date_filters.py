@@ -12,7 +12,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from monitoring.services import monitoring_rebuild
 from participants.models import AttendanceStatus
 from progress.services import progress_rebuild
 from sessions_app.models import SessionStatus
@@ -60,7 +59,6 @@ def near_midnight(make_user):
             checked_in_at=start,
         )
     progress_rebuild(programme_id=programme.pk)
-    monitoring_rebuild(programme_id=programme.pk)
     c = Client()
     c.force_login(make_user(Role.PROGRAMME_ADMIN))
     return programme, c

@@ -18,7 +18,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from monitoring.services import monitoring_rebuild
 from participants.models import Attendance, AttendanceStatus
 from progress.services import progress_rebuild
 from sessions_app.models import SessionStatus, TrainingSession
@@ -157,7 +156,6 @@ def test_every_page_export_and_the_api_show_the_direct_count_for_the_main_progra
     )
     for programme in (world.programme, world.other):
         progress_rebuild(programme_id=programme.pk)
-        monitoring_rebuild(programme_id=programme.pk)
     expected = direct_count(world.programme)
     admin, ksp, policy = make_user(Role.PROGRAMME_ADMIN), make_user(Role.KSP_MONITOR), make_user(Role.POLICY_VIEWER)
 

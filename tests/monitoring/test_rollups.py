@@ -3,10 +3,10 @@ from collections import Counter
 
 import pytest
 
-from monitoring.models import DimensionRollup, SessionRollup
 from monitoring.selectors import DashboardFilters, dashboard_aggregates
-from monitoring.services import monitoring_rebuild
-from participants.models import Attendance, AttendanceStatus
+from participants.models import Attendance, AttendanceStatus, CountedAttendance
+from progress.models import DimensionRollup, SessionRollup
+from progress.services import progress_rebuild
 
 from .conftest import build_world
 from .direct import direct
@@ -71,24 +71,23 @@ def test_rebuild_is_idempotent_and_replaces_old_figures():
     before = sorted(
         DimensionRollup.objects.filter(programme=w.programme).values_list("dimension", "value", "trained", "attended")
     )
-    monitoring_rebuild(programme_id=w.programme.pk)
+    progress_rebuild(programme_id=w.programme.pk)
     after = sorted(DimensionRollup.objects.filter(programme=w.programme).values_list("dimension", "value", "trained", "attended"))
     assert before == after
     Attendance.objects.filter(session__programme=w.programme).update(status=AttendanceStatus.REGISTERED, checked_in_at=None)
-    monitoring_rebuild(programme_id=w.programme.pk)
+    progress_rebuild(programme_id=w.programme.pk)
     assert not DimensionRollup.objects.filter(programme=w.programme, trained__gt=0).exists()
     assert not SessionRollup.objects.filter(programme=w.programme, attended__gt=0).exists()
 
 
 @pytest.mark.parametrize("seed", [21, 22])
 def test_trained_people_are_exactly_the_people_the_snapshots_count(seed):
-    from monitoring.models import TrainedPerson
     from progress.selectors import progress_total
     from tests.counting import first_attendances
 
     w = build_world(seed=seed, people=70, sessions=12)
     first = first_attendances(w.programme)
-    rows = TrainedPerson.objects.filter(programme=w.programme)
+    rows = CountedAttendance.objects.filter(programme=w.programme)
     assert {(r.participant_id, r.attendance_id) for r in rows} == {(pid, a.pk) for pid, a in first.items()}
     total = progress_total(programme_id=w.programme.pk)
     assert rows.filter(audience="umkm").count() == total.umkm_trained

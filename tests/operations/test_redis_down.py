@@ -15,7 +15,7 @@ from audit.models import AuditAction, AuditEvent
 from participants.models import Attendance, AttendanceStatus
 from progress.models import ProgressSnapshot
 from progress.services import slice_key
-from progress.tasks import rebuild_all_progress
+from progress.tasks import refresh_pending_progress
 from tests.conftest import PASSWORD
 from tests.factories import AttendanceFactory
 from umkm_program.celery import app
@@ -65,10 +65,10 @@ def test_with_redis_stopped_people_log_in_see_pages_and_check_in(
     assert after_commit  # the refresh requests after each check-in ran, and failed quietly
     assert "cache unavailable" in caplog.text and "could not queue the progress refresh" in caplog.text
 
-    private_redis.start()  # Redis is back: the periodic rebuild counts what was checked in meanwhile
+    private_redis.start()  # Redis is back: the periodic sweep recounts the slices recorded while it was down
     assert client.get("/healthz").status_code == 200
     app.conf.task_always_eager = True  # the worker's part, run here (the fixture puts it back)
-    rebuild_all_progress()
+    refresh_pending_progress()
     total = ProgressSnapshot.objects.get(programme=session.programme, key=slice_key())
     assert total.umkm_trained == 3
 

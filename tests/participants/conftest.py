@@ -22,3 +22,18 @@ def trainer_setup(make_user):
         capacity=30,
     )
     return user, session
+
+
+@pytest.fixture
+def counts_events():
+    """Every participants.events.counts_changed sent during the test, as (programme_id, city_id) pairs per event."""
+    from participants.events import counts_changed
+
+    events = []
+
+    def receiver(sender, *, programme_id, slices, **kwargs):
+        events.append({(programme_id, city_id) for city_id, _partner, _audience, _day in slices})
+
+    counts_changed.connect(receiver, dispatch_uid="test-counts-events")
+    yield events
+    counts_changed.disconnect(dispatch_uid="test-counts-events")

@@ -5,7 +5,6 @@ import pytest
 from django.db import connection
 
 from participants.models import Attendance, AttendanceStatus, DuplicateCandidate, Participant
-from participants.services import checkin
 from participants.services.checkin import attendance_check_in, attendance_close, participant_walk_in
 from participants.services.matching import participant_find_matches
 from tests.factories import AttendanceFactory, ParticipantFactory
@@ -88,16 +87,17 @@ def test_closing_attendance_makes_the_rest_no_shows_and_records_when(trainer_set
 
 
 @pytest.mark.django_db
-def test_progress_hook_runs_once_after_commit(trainer_setup, monkeypatch, django_capture_on_commit_callbacks):
+def test_counts_changed_is_announced_once_after_commit(trainer_setup, counts_events, django_capture_on_commit_callbacks):
     user, session = trainer_setup
-    calls = []
-    monkeypatch.setattr(checkin, "progress_changed", lambda **kw: calls.append(kw))
     person = ParticipantFactory(city=session.city)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         attendance_check_in(session=session, participant=person, by=user, client_id=uuid.uuid4())
+        assert counts_events == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
 
-    assert calls == [{"city_id": session.city_id, "programme_id": session.programme_id}]
+    assert counts_events == [{(session.programme_id, session.city_id)}]
 
 
 def _in_threads(n, target):

@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from cities.models import Programme
 from cities.seed import PROGRAMME_2018, programme_seed_2018
 from core.demo import demo_seed
-from monitoring.services import monitoring_rebuild
 from participants.models import Participant
 from progress.services import progress_rebuild
 from surveys.selectors import survey_results
@@ -29,7 +28,6 @@ def demo(roles):
     programme = Programme.objects.get(slug=PROGRAMME_2018["slug"])
     demo_seed(programme=programme, participants=300, seed=2018, password="demo-pass-1234")
     progress_rebuild(programme_id=programme.pk)
-    monitoring_rebuild(programme_id=programme.pk)
     return programme
 
 

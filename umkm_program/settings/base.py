@@ -271,9 +271,9 @@ NOTIFY_HTTP_TIMEOUT = env.float("NOTIFY_HTTP_TIMEOUT", default=10.0)
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
 NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
 NOTIFY_PUBLIC_BASE_URL = env("NOTIFY_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
-PROGRESS_REFRESH_DELAY_SECONDS = env.int("PROGRESS_REFRESH_DELAY_SECONDS", default=60)
-# Roll-ups of other apps rebuilt right after the progress snapshots, under the same lock.
-PROGRESS_DEPENDENT_ROLLUPS = ["monitoring.services.monitoring_rebuild"]
+# How long changes are gathered before one refresh recounts the slices they touched (the KSP view
+# shows a check-in within this plus a second or so; a refresh costs the same at any programme size).
+PROGRESS_REFRESH_DELAY_SECONDS = env.int("PROGRESS_REFRESH_DELAY_SECONDS", default=15)
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)  # the sender holds a row lock while it sends
 
 # --- Uploads, personal data retention ---------------------------------------------

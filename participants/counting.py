@@ -1,0 +1,343 @@
+"""What counts toward the target, defined once, and the table that keeps it (CountedAttendance).
+
+A participant counts once per programme, at their first attended session for their own audience
+(a UMKM at a UMKM session, a pemda officer at a pemda session), ordered by session start then
+attendance id. Test records never count and merged-away duplicates are not people.
+
+Two readings of that rule live here and nowhere else: `counted_attendances_sql`, the whole
+programme from raw rows (the nightly check and the full rebuild), and `_first_attendances`, the
+same rule for a handful of people (what every change calls, in its own transaction, through
+`counts_changed`). The slices a change touched (old and new) are then announced on commit with
+the `counts_changed` event; progress, above this app, recounts them.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from cities.timezones import zone_date
+from sessions_app.models import TrainingSession
+from umkm_program.events import send_on_commit
+
+from .events import counts_changed as counts_changed_event
+from .models import Attendance, AttendanceStatus, CountedAttendance, Participant
+
+# (programme_id, city_id, partner_id, audience, local day): the finest slice a roll-up is kept for.
+Slice = tuple[int, int, int, str, dt.date]
+
+COUNTED_COLUMNS = ("session_id", "city_id", "partner_id", "audience", "day", "starts_at", "attendance_id", "is_woman")
+
+
+def counted_attendances_sql(*, programme_id: int, columns: Sequence[str]) -> tuple[str, list]:
+    """(sql, params): one row per counted person of the programme, their counting attendance, with `columns`.
+
+    `columns` are expressions over `a` (participants_attendance), `s` (sessions_app_trainingsession)
+    and `p` (participants_participant), e.g. "a.session_id" or "p.gender"; the rows carry them
+    under their plain names (session_id, gender), plus `rn`. Use it as a subquery or CTE.
+    """
+    selected = ", ".join(columns)
+    sql = f"""
+SELECT * FROM (
+    SELECT {selected},
+           ROW_NUMBER() OVER (PARTITION BY a.participant_id ORDER BY s.starts_at, a.id) AS rn
+    FROM participants_attendance a
+    JOIN sessions_app_trainingsession s ON s.id = a.session_id
+    JOIN participants_participant p ON p.id = a.participant_id
+    WHERE s.programme_id = %s
+      AND a.status = %s
+      AND p.is_test = %s
+      AND p.merged_into_id IS NULL
+      AND s.audience = p.kind
+) ranked WHERE rn = 1
+"""
+    return sql, [programme_id, AttendanceStatus.ATTENDED, False]
+
+
+def _first_attendances(participant_ids: Sequence[int]) -> dict[tuple[int, int], dict]:
+    """(programme_id, participant_id) -> the counting attendance's columns, for these people only (the rule above)."""
+    rows = (
+        Attendance.objects.filter(
+            participant_id__in=participant_ids,
+            status=AttendanceStatus.ATTENDED,
+            participant__is_test=False,
+            participant__merged_into__isnull=True,
+            session__audience=F("participant__kind"),
+        )
+        .order_by("participant_id", "session__programme_id", "session__starts_at", "pk")
+        .values_list(
+            "participant_id",
+            "session__programme_id",
+            "pk",
+            "session_id",
+            "session__city_id",
+            "session__partner_id",
+            "session__audience",
+            "session__starts_at",
+            "session__city__time_zone",
+            "participant__gender",
+        )
+    )
+    first: dict[tuple[int, int], dict] = {}
+    for participant_id, programme_id, pk, session_id, city_id, partner_id, audience, starts_at, tz, gender in rows:
+        if (programme_id, participant_id) in first:
+            continue
+        first[(programme_id, participant_id)] = {
+            "session_id": session_id,
+            "city_id": city_id,
+            "partner_id": partner_id,
+            "audience": audience,
+            "day": zone_date(starts_at, tz),
+            "starts_at": starts_at,
+            "attendance_id": pk,
+            "is_woman": gender == "female",
+        }
+    return first
+
+
+def _slice_of(programme_id: int, row: dict) -> Slice:
+    return (programme_id, row["city_id"], row["partner_id"], row["audience"], row["day"])
+
+
+_SYNC_BATCH = 2_000
+
+
+def counted_attendance_sync(*, participant_ids: Iterable[int]) -> set[Slice]:
+    """Bring these people's CountedAttendance rows in line with the raw rows; returns the slices that changed.
+
+    Call inside the transaction that made the change. The people's rows are locked first (in id
+    order, so two changes never deadlock), which serialises every change to one person's count:
+    the rule is then read after any concurrent change to them has committed.
+    """
+    ids = sorted({int(pk) for pk in participant_ids})
+    if len(ids) > _SYNC_BATCH:  # a large import: bounded statements, the same locks in the same order
+        return set().union(
+            *(counted_attendance_sync(participant_ids=ids[i : i + _SYNC_BATCH]) for i in range(0, len(ids), _SYNC_BATCH))
+        )
+    if not ids:
+        return set()
+    list(Participant.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    stored = {
+        (row["programme_id"], row["participant_id"]): row
+        for row in CountedAttendance.objects.filter(participant_id__in=ids).values(
+            "pk", "programme_id", "participant_id", *COUNTED_COLUMNS
+        )
+    }
+    wanted = _first_attendances(ids)
+    touched: set[Slice] = set()
+    gone = [key for key in stored if key not in wanted]
+    for key in gone:
+        touched.add(_slice_of(key[0], stored[key]))
+    if gone:
+        CountedAttendance.objects.filter(pk__in=[stored[key]["pk"] for key in gone]).delete()
+    for (programme_id, participant_id), row in wanted.items():
+        old = stored.get((programme_id, participant_id))
+        if old is not None and all(old[name] == row[name] for name in COUNTED_COLUMNS):
+            continue
+        touched.add(_slice_of(programme_id, row))
+        if old is None:
+            CountedAttendance.objects.create(programme_id=programme_id, participant_id=participant_id, **row)
+        else:
+            touched.add(_slice_of(programme_id, old))
+            CountedAttendance.objects.filter(pk=old["pk"]).update(**row)
+    return touched
+
+
+def session_slices(*, session_ids: Iterable[int]) -> set[Slice]:
+    """The slice each session falls in."""
+    ids = {int(pk) for pk in session_ids}
+    if not ids:
+        return set()
+    rows = TrainingSession.objects.filter(pk__in=ids).values_list(
+        "programme_id", "city_id", "partner_id", "audience", "starts_at", "city__time_zone"
+    )
+    return {
+        (programme, city, partner, audience, zone_date(starts_at, tz))
+        for programme, city, partner, audience, starts_at, tz in rows
+    }
+
+
+def slices_announce(slices: Iterable[Slice]) -> None:
+    """Send `counts_changed` on commit, once per programme, with its slices as JSON-safe lists."""
+    by_programme: dict[int, set] = {}
+    for programme_id, city_id, partner_id, audience, day in slices:
+        by_programme.setdefault(programme_id, set()).add((city_id, partner_id, audience, day.isoformat()))
+    for programme_id, items in sorted(by_programme.items()):
+        send_on_commit(counts_changed_event, sender=CountedAttendance, programme_id=programme_id, slices=sorted(items))
+
+
+def counts_changed(*, session_ids: Iterable[int] = (), participant_ids: Iterable[int] = ()) -> set[Slice]:
+    """THE hook for "what counts may have changed": call inside the transaction of every such change.
+
+    `session_ids`: sessions whose attendance rows, state or time changed (their registrations,
+    attendances, no-shows and state are recounted); `participant_ids`: people whose attendances
+    or counted traits changed (their counted attendance is kept in step now). Every slice touched,
+    old and new, is announced once the transaction commits. Returns those slices.
+    """
+    touched = counted_attendance_sync(participant_ids=participant_ids) | session_slices(session_ids=session_ids)
+    slices_announce(touched)
+    return touched
+
+
+_LOCK_PERSON_SQL = (
+    "SELECT kind, is_test, merged_into_id IS NULL, gender FROM participants_participant WHERE id = %s FOR NO KEY UPDATE"
+)
+# Under the person's lock a check-in can only make an earlier attendance the counted one: insert,
+# or replace a later one; `old` returns the slice it leaves (RETURNING shows only the new row).
+_CHECK_IN_UPSERT_SQL = """
+WITH old AS (
+    SELECT city_id, partner_id, audience, day FROM participants_countedattendance WHERE programme_id = %s AND participant_id = %s
+)
+INSERT INTO participants_countedattendance
+    (programme_id, participant_id, attendance_id, session_id, city_id, partner_id, audience, day, starts_at, is_woman)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (programme_id, participant_id) DO UPDATE SET
+    attendance_id = EXCLUDED.attendance_id, session_id = EXCLUDED.session_id, city_id = EXCLUDED.city_id,
+    partner_id = EXCLUDED.partner_id, audience = EXCLUDED.audience, day = EXCLUDED.day,
+    starts_at = EXCLUDED.starts_at, is_woman = EXCLUDED.is_woman
+WHERE (EXCLUDED.starts_at, EXCLUDED.attendance_id)
+    < (participants_countedattendance.starts_at, participants_countedattendance.attendance_id)
+RETURNING (SELECT ARRAY[city_id::text, partner_id::text, audience, day::text] FROM old)
+"""
+
+
+def counts_changed_by_check_in(*, session: TrainingSession, participant_id: int, attendance_id: int) -> set[Slice]:
+    """`counts_changed` for the commonest change, one attendance turned into "attended", in two statements.
+
+    Same rule and same lock as counted_attendance_sync; a check-in can only add an attended
+    attendance, so the person's counted attendance becomes this one if it is earlier, or stays.
+    """
+    if connection.vendor != "postgresql":
+        return counts_changed(session_ids=[session.pk], participant_ids=[participant_id])
+    day = zone_date(session.starts_at, session.city.time_zone)
+    here: Slice = (session.programme_id, session.city_id, session.partner_id, session.audience, day)
+    touched = {here}
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_PERSON_SQL, [participant_id])
+        kind, is_test, is_person, gender = cursor.fetchone()
+        if kind == session.audience and is_person and not is_test:
+            cursor.execute(
+                _CHECK_IN_UPSERT_SQL,
+                [
+                    *(session.programme_id, participant_id),
+                    *(session.programme_id, participant_id, attendance_id, session.pk, *here[1:]),
+                    *(session.starts_at, gender == "female"),
+                ],
+            )
+            row = cursor.fetchone()
+            if row is not None and row[0] is not None:  # moved here from an later attendance's slice
+                city_id, partner_id, audience, old_day = row[0]
+                touched.add((session.programme_id, int(city_id), int(partner_id), audience, dt.date.fromisoformat(old_day)))
+    slices_announce(touched)
+    return touched
+
+
+def participant_session_ids(*, participant_ids: Iterable[int]) -> set[int]:
+    """Every session these people have a row at: what a change to the people themselves (test flag, traits) touches."""
+    return set(Attendance.objects.filter(participant_id__in=list(participant_ids)).values_list("session_id", flat=True))
+
+
+_REBUILD_COLUMNS = (
+    "a.participant_id",
+    "a.id AS attendance_id",
+    "a.session_id",
+    "s.city_id",
+    "s.partner_id",
+    "s.audience",
+    "s.starts_at",
+    "p.gender = 'female' AS is_woman",
+    "(s.starts_at AT TIME ZONE (SELECT c.time_zone FROM cities_city c WHERE c.id = s.city_id))::date AS day",
+)
+_FIELDS = ("participant_id", "attendance_id", "session_id", "city_id", "partner_id", "audience", "starts_at", "is_woman", "day")
+
+_UPSERT_FROM_RAW = """
+INSERT INTO participants_countedattendance (programme_id, {fields})
+SELECT %s, {fields} FROM ({counted}) raw
+ON CONFLICT (programme_id, participant_id) DO UPDATE SET {assign}
+WHERE ({stored}) IS DISTINCT FROM ({excluded})
+"""
+_DELETE_NOT_IN_RAW = """
+WITH raw AS MATERIALIZED ({counted})
+DELETE FROM participants_countedattendance t USING (
+    SELECT c.id FROM participants_countedattendance c LEFT JOIN raw ON raw.participant_id = c.participant_id
+    WHERE c.programme_id = %s AND raw.participant_id IS NULL
+) gone WHERE t.id = gone.id
+"""
+
+
+_DIFFERENCES_SQL = """
+WITH raw AS MATERIALIZED (SELECT {fields} FROM ({counted}) r),
+     stored AS MATERIALIZED (SELECT {fields} FROM participants_countedattendance WHERE programme_id = %s)
+SELECT (SELECT COUNT(*) FROM (SELECT * FROM raw EXCEPT SELECT * FROM stored) missing)
+     + (SELECT COUNT(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM raw) extra)
+"""
+
+
+def counted_attendance_rebuild(*, programme_id: int) -> int:
+    """Make the programme's CountedAttendance rows equal to the rule computed from raw rows.
+
+    Returns how many rows had to be written or removed: zero when every change kept them in step
+    (the nightly check reports anything else). Memory stays flat: PostgreSQL compares and repairs.
+    """
+    if connection.vendor != "postgresql":
+        return _counted_attendance_rebuild_portable(programme_id=programme_id)
+    counted, params = counted_attendances_sql(programme_id=programme_id, columns=_REBUILD_COLUMNS)
+    fields = ", ".join(_FIELDS)
+    changed = [f for f in _FIELDS if f != "participant_id"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Compare first (two hashed set differences, no writes): the nightly check's usual answer is "none".
+        cursor.execute(_DIFFERENCES_SQL.format(fields=fields, counted=counted), [*params, programme_id])
+        if not cursor.fetchone()[0]:
+            return 0
+        cursor.execute(
+            _UPSERT_FROM_RAW.format(
+                fields=fields,
+                counted=counted,
+                assign=", ".join(f"{f} = EXCLUDED.{f}" for f in changed),
+                stored=", ".join(f"participants_countedattendance.{f}" for f in changed),
+                excluded=", ".join(f"EXCLUDED.{f}" for f in changed),
+            ),
+            [programme_id, *params],
+        )
+        written = cursor.rowcount
+        cursor.execute(_DELETE_NOT_IN_RAW.format(counted=counted), [*params, programme_id])
+        removed = cursor.rowcount
+        if written + removed > 10_000:  # a first fill: plan later reads with real statistics
+            cursor.execute("ANALYZE participants_countedattendance")
+    return written + removed
+
+
+def _counted_attendance_rebuild_portable(*, programme_id: int) -> int:
+    """The same as counted_attendance_rebuild for SQLite (small data), row by row in Python."""
+    people = Attendance.objects.filter(session__programme_id=programme_id).values_list("participant_id", flat=True).distinct()
+    wanted = {key[1]: row for key, row in _first_attendances(list(people)).items() if key[0] == programme_id}
+    stored = {
+        row["participant_id"]: row
+        for row in CountedAttendance.objects.filter(programme_id=programme_id).values("pk", "participant_id", *COUNTED_COLUMNS)
+    }
+    differences = 0
+    with transaction.atomic():
+        for participant_id, old in stored.items():
+            if participant_id not in wanted:
+                CountedAttendance.objects.filter(pk=old["pk"]).delete()
+                differences += 1
+        for participant_id, row in wanted.items():
+            old = stored.get(participant_id)
+            if old is None:
+                CountedAttendance.objects.create(programme_id=programme_id, participant_id=participant_id, **row)
+            elif any(old[name] != row[name] for name in COUNTED_COLUMNS):
+                CountedAttendance.objects.filter(pk=old["pk"]).update(**row)
+            else:
+                continue
+            differences += 1
+    return differences
+
+
+def counted_attendance_follow_session(*, session_id: int) -> set[Slice]:
+    """A session moved in time or changed audience: its people's counted attendances are kept in step again."""
+    with transaction.atomic():
+        people = Attendance.objects.filter(session_id=session_id, status=AttendanceStatus.ATTENDED).values_list(
+            "participant_id", flat=True
+        )
+        return counts_changed(participant_ids=list(people))

@@ -1,0 +1,244 @@
+"""The figures of a programme's finest slices (city, partner, audience, local day), read two ways.
+
+`figures_from_raw` reads the whole programme from the raw rows (the rule of participants/counting.py
+as SQL): the full rebuild and the nightly check. `figures_for_slices` reads only the slices a change
+touched, from the counted-attendance table and the touched sessions' rows: the incremental refresh,
+whose work follows the size of those slices, not the number of participants. Both feed the same
+arithmetic (`_Builder`), so they can only differ if the kept tables drifted from the raw rows.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from cities.timezones import zone_date
+from participants.counting import counted_attendances_sql
+from participants.models import Attendance, AttendanceStatus, CountedAttendance
+from sessions_app.models import Audience, TrainingSession
+from sessions_app.states import session_state
+
+from .models import Dimension
+
+METRICS = (
+    "umkm_trained",
+    "umkm_women",
+    "umkm_mikro",
+    "umkm_kecil",
+    "umkm_menengah",
+    "pemda_trained",
+    "pemda_women",
+    "registrations",
+    "attendances",
+    "no_shows",
+    "sessions_held",
+    "sessions_planned",
+    "sessions_cancelled",
+)
+# dimension -> the participant field it slices by
+DIMENSION_FIELDS = {Dimension.GENDER: "gender", Dimension.SECTOR: "sector", Dimension.SOCIAL_MEDIA: "baseline_social_media"}
+
+FineKey = tuple[int, int, str, dt.date]  # city_id, partner_id, audience, day
+
+
+@dataclass
+class Figures:
+    snapshots: dict[FineKey, dict[str, int]] = field(default_factory=dict)  # slices holding at least one session
+    dimensions: dict[tuple, list[int]] = field(default_factory=dict)  # (key, dimension, value) -> [trained, attended]
+    sessions: dict[int, dict[str, int]] = field(default_factory=dict)  # session_id -> registrations, attended, no_shows
+    session_keys: dict[int, FineKey] = field(default_factory=dict)
+
+
+class _Builder:
+    def __init__(self):
+        self.figures = Figures()
+        self.snapshots: dict[FineKey, dict[str, int]] = {}
+        self.dimensions: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+
+    def session(self, pk, city_id, partner_id, audience, starts_at, status, closed_at, tz) -> None:
+        key = (city_id, partner_id, audience, zone_date(starts_at, tz))
+        self.figures.session_keys[pk] = key
+        counts = self.snapshots.setdefault(key, dict.fromkeys(METRICS, 0))
+        counts[f"sessions_{session_state(status=status, attendance_closed_at=closed_at)}"] += 1
+        self.figures.sessions[pk] = {"registrations": 0, "attended": 0, "no_shows": 0}
+
+    def state(self, session_id, status, n) -> None:
+        counts = self.snapshots[self.figures.session_keys[session_id]]
+        per_session = self.figures.sessions[session_id]
+        counts["registrations"] += n
+        per_session["registrations"] += n
+        if status == AttendanceStatus.ATTENDED:
+            counts["attendances"] += n
+            per_session["attended"] += n
+        elif status == AttendanceStatus.NO_SHOW:
+            counts["no_shows"] += n
+            per_session["no_shows"] += n
+
+    def attended_trait(self, session_id, dimension, value, n) -> None:
+        self.dimensions[(self.figures.session_keys[session_id], dimension, value or "")][1] += n
+
+    def counted(self, key: FineKey, kind, gender, scale, n) -> None:
+        counts = self.snapshots.setdefault(key, dict.fromkeys(METRICS, 0))
+        if kind == Audience.UMKM:
+            counts["umkm_trained"] += n
+            counts["umkm_women"] += n if gender == "female" else 0
+            if scale in ("mikro", "kecil", "menengah"):
+                counts[f"umkm_{scale}"] += n
+        else:
+            counts["pemda_trained"] += n
+            counts["pemda_women"] += n if gender == "female" else 0
+
+    def counted_trait(self, key: FineKey, dimension, value, n) -> None:
+        self.dimensions[(key, dimension, value or "")][0] += n
+
+    def done(self) -> Figures:
+        self.figures.snapshots = self.snapshots
+        self.figures.dimensions = dict(self.dimensions)
+        return self.figures
+
+
+_SESSION_COLUMNS = ("pk", "city_id", "partner_id", "audience", "starts_at", "status", "attendance_closed_at", "city__time_zone")
+
+
+_TRAITS = tuple(DIMENSION_FIELDS.values())  # gender, sector, baseline_social_media
+
+# One pass over the programme's attendances and one over its counted people, grouped every way
+# the figures need at once (PostgreSQL GROUPING SETS); GROUPING() tells the sets apart.
+_STATES_SQL = """
+SELECT a.session_id, a.status, p.gender, p.sector, p.baseline_social_media,
+       GROUPING(p.gender, p.sector, p.baseline_social_media), COUNT(*)
+FROM participants_attendance a
+JOIN sessions_app_trainingsession s ON s.id = a.session_id
+JOIN participants_participant p ON p.id = a.participant_id
+WHERE s.programme_id = %s AND p.is_test = %s
+GROUP BY GROUPING SETS ((a.session_id, a.status), (a.session_id, a.status, p.gender),
+                        (a.session_id, a.status, p.sector), (a.session_id, a.status, p.baseline_social_media))
+"""
+_COUNTED_SQL = """
+SELECT session_id, kind, gender, scale, sector, baseline_social_media,
+       GROUPING(kind, scale, sector, baseline_social_media), COUNT(*)
+FROM ({counted}) c
+GROUP BY GROUPING SETS ((session_id, kind, gender, scale), (session_id, gender), (session_id, sector),
+                        (session_id, baseline_social_media))
+"""
+_COUNTED_COLUMNS = ("a.session_id", "p.kind", "p.gender", "p.scale", "p.sector", "p.baseline_social_media")
+# GROUPING() bit patterns (1 = column rolled up) of each set, in the order of the arguments above.
+_STATE_SETS = {0b111: None, 0b011: "gender", 0b101: "sector", 0b110: "baseline_social_media"}
+_COUNTED_SETS = {0b0011: "snapshot", 0b1111: "gender", 0b1101: "sector", 0b1110: "baseline_social_media"}
+_FIELD_DIMENSIONS = {name: dimension for dimension, name in DIMENSION_FIELDS.items()}
+
+
+def figures_from_raw(*, programme_id: int) -> Figures:
+    """Every finest slice of the programme, recomputed from the raw rows (grouped queries; memory follows sessions)."""
+    build = _Builder()
+    for row in TrainingSession.objects.filter(programme_id=programme_id).values_list(*_SESSION_COLUMNS):
+        build.session(*row)
+    if connection.vendor != "postgresql":
+        _raw_portable(build, programme_id)
+        return build.done()
+    keys = build.figures.session_keys
+    with connection.cursor() as cursor:
+        cursor.execute(_STATES_SQL, [programme_id, False])
+        for session_id, status, gender, sector, social, grouping, n in cursor.fetchall():
+            name = _STATE_SETS[grouping]
+            if name is None:
+                build.state(session_id, status, n)
+            elif status == AttendanceStatus.ATTENDED:
+                value = {"gender": gender, "sector": sector, "baseline_social_media": social}[name]
+                build.attended_trait(session_id, _FIELD_DIMENSIONS[name], value, n)
+        counted, params = counted_attendances_sql(programme_id=programme_id, columns=_COUNTED_COLUMNS)
+        cursor.execute(_COUNTED_SQL.format(counted=counted), params)
+        for session_id, kind, gender, scale, sector, social, grouping, n in cursor.fetchall():
+            name = _COUNTED_SETS[grouping]
+            if name == "snapshot":
+                build.counted(keys[session_id], kind, gender, scale, n)
+            else:
+                value = {"gender": gender, "sector": sector, "baseline_social_media": social}[name]
+                build.counted_trait(keys[session_id], _FIELD_DIMENSIONS[name], value, n)
+    return build.done()
+
+
+def _raw_portable(build: "_Builder", programme_id: int) -> None:
+    """figures_from_raw on SQLite (no GROUPING SETS): the same groups, one query each."""
+    real = Attendance.objects.filter(session__programme_id=programme_id, participant__is_test=False).order_by()
+    for session_id, status, n in real.values_list("session_id", "status").annotate(n=Count("pk")):
+        build.state(session_id, status, n)
+    for dimension, name in DIMENSION_FIELDS.items():
+        attended = real.filter(status=AttendanceStatus.ATTENDED)
+        for session_id, value, n in attended.values_list("session_id", f"participant__{name}").annotate(n=Count("pk")):
+            build.attended_trait(session_id, dimension, value, n)
+    keys = build.figures.session_keys
+    with connection.cursor() as cursor:
+        counted, params = counted_attendances_sql(
+            programme_id=programme_id, columns=("a.session_id", "p.kind", "p.gender", "p.scale")
+        )
+        cursor.execute(
+            f"SELECT session_id, kind, gender, scale, COUNT(*) FROM ({counted}) c GROUP BY session_id, kind, gender, scale",
+            params,
+        )
+        for session_id, kind, gender, scale, n in cursor.fetchall():
+            build.counted(keys[session_id], kind, gender, scale, n)
+        for dimension, name in DIMENSION_FIELDS.items():
+            counted, params = counted_attendances_sql(programme_id=programme_id, columns=("a.session_id", f"p.{name} AS value"))
+            cursor.execute(f"SELECT session_id, value, COUNT(*) FROM ({counted}) c GROUP BY session_id, value", params)
+            for session_id, value, n in cursor.fetchall():
+                build.counted_trait(keys[session_id], dimension, value, n)
+
+
+def slices_q(keys: set[FineKey]) -> Q:
+    """Rows of a table keyed by the finest slice (city_id, partner_id, audience, day) that fall in `keys`."""
+    q = Q(pk__in=[])
+    for city_id, partner_id, audience, day in keys:
+        q |= Q(city_id=city_id, partner_id=partner_id, audience=audience, day=day)
+    return q
+
+
+def figures_for_slices(*, programme_id: int, keys: set[FineKey]) -> Figures:
+    """The figures of these slices only: their sessions' rows and their counted attendances (indexed filters)."""
+    build = _Builder()
+    if not keys:
+        return build.done()
+    by_place = Q(pk__in=[])
+    for city_id, partner_id, audience, day in keys:
+        # A local day lies within a day either side of the same UTC date; the exact cut is made below.
+        lower = dt.datetime.combine(day - dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+        by_place |= Q(
+            city_id=city_id,
+            partner_id=partner_id,
+            audience=audience,
+            starts_at__gte=lower,
+            starts_at__lt=lower + dt.timedelta(days=3),
+        )
+    for row in TrainingSession.objects.filter(by_place, programme_id=programme_id).values_list(*_SESSION_COLUMNS):
+        pk, city_id, partner_id, audience, starts_at, *_rest, tz = row
+        if (city_id, partner_id, audience, zone_date(starts_at, tz)) in keys:
+            build.session(*row)
+    session_ids = list(build.figures.session_keys)
+    if session_ids:
+        real = Attendance.objects.filter(session_id__in=session_ids, participant__is_test=False).order_by()
+        for session_id, status, n in real.values_list("session_id", "status").annotate(n=Count("pk")):
+            build.state(session_id, status, n)
+        attended = real.filter(status=AttendanceStatus.ATTENDED)
+        for session_id, *values, n in attended.values_list(
+            "session_id", *(f"participant__{name}" for name in DIMENSION_FIELDS.values())
+        ).annotate(n=Count("pk")):
+            for dimension, value in zip(DIMENSION_FIELDS, values, strict=True):
+                build.attended_trait(session_id, dimension, value, n)
+    counted = CountedAttendance.objects.filter(slices_q(keys), programme_id=programme_id).order_by()
+    traits = (
+        "participant__kind",
+        "participant__gender",
+        "participant__scale",
+        "participant__sector",
+        "participant__baseline_social_media",
+    )
+    for city_id, partner_id, audience, day, kind, gender, scale, sector, social, n in counted.values_list(
+        "city_id", "partner_id", "audience", "day", *traits
+    ).annotate(n=Count("pk")):
+        key = (city_id, partner_id, audience, day)
+        build.counted(key, kind, gender, scale, n)
+        for dimension, value in zip(DIMENSION_FIELDS, (gender, sector, social), strict=True):
+            build.counted_trait(key, dimension, value, n)
+    return build.done()
