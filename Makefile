@@ -29,9 +29,14 @@ run: messages
 services:
 	bash scripts/ensure_services.sh
 
+# The same checks as .pre-commit-config.yaml (pre-commit run --all-files).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --lint .
+	$(VENV)/bin/mypy .
+	$(MAKE) migrations-check
+	$(VENV)/bin/pytest -q tests/core/test_layers.py
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=umkm_program.settings.test $(PY) manage.py makemigrations --check --dry-run

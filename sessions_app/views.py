@@ -102,7 +102,7 @@ class SessionCalendarView(RoleRequiredMixin, ScheduleFilterMixin, TemplateView):
     def month(self) -> dt.date:
         raw = self.request.GET.get("month", "")
         try:
-            return dt.datetime.strptime(raw, "%Y-%m").date()
+            return dt.datetime.strptime(raw, "%Y-%m").date()  # noqa: DTZ007  only the calendar month is kept, no time of day
         except ValueError:
             start = self.filters().get("date_from") or timezone.localdate()
             return start.replace(day=1)

@@ -68,7 +68,7 @@ def _follow_up_answers(rng, questions, baseline, days):
 
 def survey_demo_seed(*, programme, now: dt.datetime, seed: int = 2018) -> int:
     """Invitations and answers for every closed session and every due follow-up. Returns responses written."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  seeded demo data, reproducible on purpose
     for other in Programme.objects.all():  # every programme has its surveys, so trainers can enter paper forms
         surveys_seed_defaults(programme_id=other.pk)
     written = 0
@@ -140,7 +140,7 @@ def _follow_up_rows(programme, wave, now):
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT participant_id, starts_at, baseline_social_media FROM ({counted}) c WHERE c.kind = 'umkm' ORDER BY 1",
+            f"SELECT participant_id, starts_at, baseline_social_media FROM ({counted}) c WHERE c.kind = 'umkm' ORDER BY 1",  # noqa: S608  fixed SQL fragment from counted_attendances_sql; values are parameters
             params,
         )
         rows = []

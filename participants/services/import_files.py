@@ -231,7 +231,7 @@ def _sheet_rows(source, shared_strings) -> Iterator[list[str]]:
     values: dict[int, str] = {}
     column = 0
     scanned = 0
-    for event, element in iterparse(source, events=("start", "end")):
+    for event, element in iterparse(source, events=("start", "end")):  # noqa: S314  expat in Python 3.11 resolves no external entities and limits entity expansion
         if event == "start":
             if element.tag == _ROW:
                 row_element, values, column = element, {}, 0

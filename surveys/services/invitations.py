@@ -99,12 +99,13 @@ def _first_attendances(*, wave: SurveyWave, now: dt.datetime):
     )
     earliest = now - dt.timedelta(days=wave.days_after + FOLLOW_UP_GRACE_DAYS + 2)
     latest = now - dt.timedelta(days=wave.days_after - 2)
+    # The only interpolation is the fixed SQL fragment from counted_attendances_sql; values are parameters.
     query = f"""
         SELECT c.participant_id, c.starts_at, c.city_id FROM ({sql}) c
         WHERE c.kind = 'umkm' AND c.starts_at >= %s AND c.starts_at < %s
           AND NOT EXISTS (SELECT 1 FROM surveys_surveyinvitation i
                           WHERE i.wave_id = %s AND i.participant_id = c.participant_id AND i.session_id IS NULL)
-    """
+    """  # noqa: S608  only the fixed fragment above is interpolated
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, earliest, latest, wave.pk])
         return cursor.fetchall()

@@ -4,7 +4,7 @@ from .base import *  # noqa: F403
 from .base import TEMPLATES, env
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///umkm")}
-SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105  test settings only, never used in production
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

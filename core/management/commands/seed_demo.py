@@ -7,7 +7,7 @@ from cities.models import Programme
 from cities.seed import PROGRAMME_2018, programme_seed_2018
 from core.demo import DEMO_LOGINS, demo_seed
 
-DEFAULT_PASSWORD = "laju-digital-2018"
+DEFAULT_PASSWORD = "laju-digital-2018"  # noqa: S105  the documented demo login, not a secret
 
 
 def positive_int(value: str) -> int:
