@@ -82,7 +82,7 @@ def partners_for(user: User) -> QuerySet[Partner]:
     if role in (ADMIN, POLICY, KSP):
         return Partner.objects.all()
     if role in (COORDINATOR, TRAINER):
-        return Partner.objects.filter(pk=user.partner_id)
+        return Partner.objects.filter(pk=user.partner_id)  # type: ignore[misc]
     return Partner.objects.none()
 
 
@@ -91,7 +91,7 @@ def trainers_for(user: User) -> QuerySet[Trainer]:
     if role in (ADMIN, POLICY):
         return Trainer.objects.all()
     if role == COORDINATOR:
-        return Trainer.objects.filter(partner_id=user.partner_id)
+        return Trainer.objects.filter(partner_id=user.partner_id)  # type: ignore[misc]
     if role == TRAINER:
         return Trainer.objects.filter(user=user)
     return Trainer.objects.none()
@@ -102,7 +102,7 @@ def roadshows_for(user: User) -> QuerySet[Roadshow]:
     if role in (ADMIN, POLICY, KSP):
         return Roadshow.objects.all()
     if role == COORDINATOR:
-        return Roadshow.objects.filter(partner_id=user.partner_id)
+        return Roadshow.objects.filter(partner_id=user.partner_id)  # type: ignore[misc]
     if role == TRAINER:
         session_roadshows = TrainingSession.objects.filter(_trainer_session_filter(user)).values("roadshow_id")
         return Roadshow.objects.filter(pk__in=session_roadshows)
@@ -114,7 +114,7 @@ def sessions_for(user: User) -> QuerySet[TrainingSession]:
     if role in (ADMIN, POLICY, KSP):
         return TrainingSession.objects.all()
     if role == COORDINATOR:
-        return TrainingSession.objects.filter(partner_id=user.partner_id)
+        return TrainingSession.objects.filter(partner_id=user.partner_id)  # type: ignore[misc]
     if role == TRAINER:
         ids = TrainingSession.objects.filter(_trainer_session_filter(user)).values("pk")
         return TrainingSession.objects.filter(pk__in=ids)
@@ -170,7 +170,7 @@ def invitations_for(user: User) -> QuerySet[Invitation]:
     if role == ADMIN:
         return Invitation.objects.all()
     if role == COORDINATOR:
-        return Invitation.objects.filter(partner_id=user.partner_id, role=TRAINER)
+        return Invitation.objects.filter(partner_id=user.partner_id, role=TRAINER)  # type: ignore[misc]
     return Invitation.objects.none()
 
 

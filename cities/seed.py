@@ -89,4 +89,4 @@ def programme_seed_2018() -> tuple[Programme, int]:
             {"umkm_target": seed.umkm_target, "pemda_target": seed.pemda_target, "roadshow_order": order},
         )
         changes += changed
-    return programme, changes
+    return programme, changes  # type: ignore[return-value]

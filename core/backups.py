@@ -113,9 +113,9 @@ def database_backup(*, db: dict, output: Path, passphrase: str) -> int:
     dump = subprocess.Popen(["pg_dump", "--format=custom", "--no-owner", *args], stdout=subprocess.PIPE, env=env)  # noqa: S603, S607  fixed argument list, no shell; pg_dump from PATH as the operator installed it
     try:
         with partial.open("wb") as target:
-            size = encrypt_stream(dump.stdout, target, passphrase=passphrase)
+            size = encrypt_stream(dump.stdout, target, passphrase=passphrase)  # type: ignore[arg-type]
     finally:
-        dump.stdout.close()
+        dump.stdout.close()  # type: ignore[union-attr]
         code = dump.wait()
     if code != 0:
         partial.unlink(missing_ok=True)
@@ -143,9 +143,9 @@ def database_restore(*, db: dict, source: Path, passphrase: str) -> None:
     try:
         with source.open("rb") as handle:
             for chunk in decrypt_chunks(handle, passphrase=passphrase):
-                restore.stdin.write(chunk)
+                restore.stdin.write(chunk)  # type: ignore[union-attr]
     finally:
-        restore.stdin.close()
+        restore.stdin.close()  # type: ignore[union-attr]
         code = restore.wait()
     if code != 0:
         raise BackupError(f"pg_restore failed with exit code {code}; the database is unchanged (one transaction).")

@@ -11,10 +11,10 @@ from .selectors import DashboardFilters
 class DashboardFilterForm(forms.Form):
     """The policy dashboards' filters, read from the query string; every choice comes from users/scoping.py."""
 
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, required=False, empty_label=None)
-    city = forms.ModelChoiceField(label=_("City"), queryset=None, required=False, empty_label=_("All cities"))
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, required=False, empty_label=None)  # type: ignore[var-annotated]
+    city = forms.ModelChoiceField(label=_("City"), queryset=None, required=False, empty_label=_("All cities"))  # type: ignore[var-annotated]
     province = forms.ChoiceField(label=_("Province"), required=False)
-    partner = forms.ModelChoiceField(label=_("Partner"), queryset=None, required=False, empty_label=_("All partners"))
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=None, required=False, empty_label=_("All partners"))  # type: ignore[var-annotated]
     audience = forms.ChoiceField(label=_("Audience"), required=False, choices=[("", _("All audiences")), *Audience.choices])
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())

@@ -77,7 +77,7 @@ def programme_overview(*, user: User, programme: Programme) -> list[OverviewRow]
         row = rows.get(item["session__city_id"])
         if row is not None:
             row.registered, row.people_attended = item["registered"], item["attended"]
-    return sorted(rows.values(), key=lambda r: (r.order, r.city.name))
+    return sorted(rows.values(), key=lambda r: (r.order, r.city.name))  # type: ignore[attr-defined]
 
 
 def roadshow_span(roadshows) -> tuple[dt.date | None, dt.date | None]:

@@ -141,11 +141,11 @@ def dashboard_tables(agg: Aggregates) -> list[Table]:
     }
     slugs = {Dimension.GENDER: "by-gender", Dimension.SECTOR: "by-sector", Dimension.SOCIAL_MEDIA: "by-social-media"}
     for dim in Dimension.values:
-        labels = DIMENSION_LABELS[dim]
+        labels = DIMENSION_LABELS[dim]  # type: ignore[index]
         tables.append(
             Table(
-                slugs[dim],
-                titles[dim],
+                slugs[dim],  # type: ignore[index]
+                titles[dim],  # type: ignore[index]
                 [str(Dimension(dim).label), *people],
                 [[str(labels.get(r["value"], _("Not recorded"))), r["trained"], r["attended"]] for r in agg.dimensions[dim]],
             )

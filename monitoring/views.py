@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView, View
@@ -61,7 +62,7 @@ def _today() -> dt.date:
 class NoProgrammeMixin:
     """With no programme yet, the role's home page says so instead of failing."""
 
-    title = ""
+    title: "str | Promise" = ""
 
     def get(self, request, *args, **kwargs):
         self.programme = programme_for(user=request.user, programme_id=request.GET.get("programme"))

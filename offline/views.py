@@ -45,7 +45,7 @@ def _shell_version() -> str:
         if path:
             with open(path, "rb") as handle:
                 digest.update(handle.read())
-    with open(finders.find("pwa/sw.js"), "rb") as handle:
+    with open(finders.find("pwa/sw.js"), "rb") as handle:  # type: ignore[arg-type]
         digest.update(handle.read())
     return digest.hexdigest()[:12]
 

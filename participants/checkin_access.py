@@ -124,7 +124,7 @@ def roster_row(participant: Participant, status: str, guest: bool = False) -> di
 
 def session_roster_payload(*, user, session: TrainingSession) -> dict:
     """The roster payload read afresh: for the offline sync's answer, so the page shows what the server applied."""
-    session.user_may_change_attendance = session.attendance_closed_at is None or attendance_may_correct_after_close(
+    session.user_may_change_attendance = session.attendance_closed_at is None or attendance_may_correct_after_close(  # type: ignore[attr-defined]
         user=user, session=session
     )
     roster = list(session_roster(session=session))

@@ -64,10 +64,10 @@ class ParticipantForm(forms.ModelForm):
     def __init__(self, *args, pemda: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.pemda = pemda
-        self.fields["gender"].choices = [("", "---------"), *Gender.choices]
-        self.fields["sector"].choices = [("", "---------"), *Sector.choices]
-        self.fields["scale"].choices = [("", "---------"), *BusinessScale.choices]
-        self.fields["baseline_social_media"].choices = [("", "---------"), *SocialMediaUse.choices]
+        self.fields["gender"].choices = [("", "---------"), *Gender.choices]  # type: ignore[attr-defined]
+        self.fields["sector"].choices = [("", "---------"), *Sector.choices]  # type: ignore[attr-defined]
+        self.fields["scale"].choices = [("", "---------"), *BusinessScale.choices]  # type: ignore[attr-defined]
+        self.fields["baseline_social_media"].choices = [("", "---------"), *SocialMediaUse.choices]  # type: ignore[attr-defined]
         self.consent_text = consent_text(CURRENT_CONSENT_VERSION)
         self.fields["consent"].help_text = self.consent_text
         if pemda:

@@ -101,7 +101,7 @@ class TrainerUpdateView(RoleRequiredMixin, FormView):
 
     def get_trainer(self) -> Trainer:
         if not hasattr(self, "_trainer"):
-            qs = scoped(self.request.user, Trainer).select_related("user", "partner")
+            qs = scoped(self.request.user, Trainer).select_related("user", "partner")  # type: ignore[arg-type]
             self._trainer = get_object_or_404(qs, pk=self.kwargs["pk"])
         return self._trainer
 

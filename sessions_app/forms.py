@@ -79,7 +79,7 @@ class RoadshowFilterForm(ScheduleFilterForm):
     keeps the roadshows that hold a session for that audience."""
 
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + list(RoadshowStatus.choices), required=False)
-    when = None  # roadshows are filtered by their dates only
+    when = None  # type: ignore[assignment]  # roadshows are filtered by their dates only
 
 
 class RoadshowForm(_CrispyForm):

@@ -1,7 +1,10 @@
 """Roadshow pages (the admin's programme overview is monitoring/overview_views.py)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,6 +39,9 @@ class RoadshowListView(RoleRequiredMixin, ScheduleFilterMixin, ListView):
 
 
 class RoadshowFormMixin:
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
     form_class = RoadshowForm
     template_name = "sessions_app/roadshow_form.html"
     editing = False
@@ -52,7 +58,7 @@ class RoadshowFormMixin:
         return kwargs
 
 
-class RoadshowCreateView(RoleRequiredMixin, RoadshowFormMixin, FormView):
+class RoadshowCreateView(RoleRequiredMixin, RoadshowFormMixin, FormView):  # type: ignore[misc]
     allowed_roles = STAFF
 
     def get_initial(self):
@@ -78,13 +84,13 @@ class RoadshowCreateView(RoleRequiredMixin, RoadshowFormMixin, FormView):
         return redirect(reverse("sessions_app:session-create") + f"?roadshow={roadshow.pk}")
 
 
-class RoadshowUpdateView(RoleRequiredMixin, RoadshowFormMixin, FormView):
+class RoadshowUpdateView(RoleRequiredMixin, RoadshowFormMixin, FormView):  # type: ignore[misc]
     allowed_roles = STAFF
     editing = True
 
     def get_roadshow(self) -> Roadshow:
         if not hasattr(self, "_roadshow"):
-            qs = scoped(self.request.user, Roadshow).select_related("city", "partner", "programme")
+            qs = scoped(self.request.user, Roadshow).select_related("city", "partner", "programme")  # type: ignore[arg-type]
             self._roadshow = get_object_or_404(qs, pk=self.kwargs["pk"])
         return self._roadshow
 

@@ -1,10 +1,11 @@
 """The schedule pages of admins and coordinators: sessions (list, calendar, CSV, create, edit, cancel, trainers)."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +37,9 @@ CONFLICT = gettext_lazy(
 
 
 class ScheduleFilterMixin:
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
     filter_form_class = ScheduleFilterForm
 
     def filter_form(self) -> ScheduleFilterForm:
@@ -43,9 +47,9 @@ class ScheduleFilterMixin:
             user = self.request.user
             self._filter_form = self.filter_form_class(
                 self.request.GET or None,
-                programmes=scoped(user, Programme),
-                cities=scoped(user, City),
-                partners=scoped(user, Partner),
+                programmes=scoped(user, Programme),  # type: ignore[arg-type]
+                cities=scoped(user, City),  # type: ignore[arg-type]
+                partners=scoped(user, Partner),  # type: ignore[arg-type]
             )
         return self._filter_form
 
@@ -184,9 +188,12 @@ class SessionExportView(RoleRequiredMixin, ScheduleFilterMixin, View):
 class SessionObjectMixin:
     """The session comes from the user's scoped queryset: another partner's session is a 404."""
 
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
     def get_session(self) -> TrainingSession:
         if not hasattr(self, "_session"):
-            qs = scoped(self.request.user, TrainingSession).select_related(
+            qs = scoped(self.request.user, TrainingSession).select_related(  # type: ignore[arg-type]
                 "city", "partner", "roadshow", "programme", "lead_trainer__user"
             )
             self._session = get_object_or_404(qs, pk=self.kwargs["pk"])

@@ -19,9 +19,9 @@ def _field(question: SurveyQuestion) -> forms.Field:
     elif kind == QuestionKind.CHOICE:
         widget = forms.RadioSelect(choices=[(c["value"], question.choice_label(c["value"])) for c in question.choices])
     elif kind == QuestionKind.NUMBER:
-        widget = forms.NumberInput(attrs={"inputmode": "numeric", "min": question.min_value, "max": question.max_value})
+        widget = forms.NumberInput(attrs={"inputmode": "numeric", "min": question.min_value, "max": question.max_value})  # type: ignore[assignment]
     else:
-        widget = forms.Textarea(attrs={"rows": 2, "maxlength": TEXT_MAX})
+        widget = forms.Textarea(attrs={"rows": 2, "maxlength": TEXT_MAX})  # type: ignore[assignment]
     # Required-ness and ranges are checked in clean() by the service's own rules, with its messages.
     return forms.CharField(label=label, required=False, widget=widget, strip=True)
 

@@ -6,7 +6,7 @@ from .models import QuestionKind, SurveyQuestion, SurveyWave, WaveKind
 
 L, YN, CH, NUM, TXT = QuestionKind.LIKERT, QuestionKind.YES_NO, QuestionKind.CHOICE, QuestionKind.NUMBER, QuestionKind.TEXT
 
-FEEDBACK_QUESTIONS = [
+FEEDBACK_QUESTIONS = [  # type: ignore[var-annotated]
     (
         "satisfaction",
         L,
@@ -119,7 +119,7 @@ def surveys_seed_defaults(*, programme_id: int) -> int:
             )
             created += new
             existing = set(wave.questions.values_list("code", flat=True))
-            for q_position, (q_code, q_kind, text_id, text_en, required, extra) in enumerate(questions):
+            for q_position, (q_code, q_kind, text_id, text_en, required, extra) in enumerate(questions):  # type: ignore[arg-type, var-annotated]
                 if q_code in existing:
                     continue
                 SurveyQuestion.objects.create(

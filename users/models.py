@@ -38,9 +38,9 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A staff user who logs in by e-mail. Participants are not users."""
 
-    username = None
-    first_name = None
-    last_name = None
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True, db_index=True)
@@ -62,7 +62,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[assignment, misc]
 
     class Meta:
         verbose_name = _("user")

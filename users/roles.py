@@ -62,7 +62,7 @@ def roles_install() -> None:
     """Create or update one group per role with exactly its permissions. Idempotent."""
     for role, models in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
-        perms = []
+        perms = []  # type: ignore[var-annotated]
         for label, actions in models.items():
             app_label, model = label.split(".")
             codenames = [f"{action}_{model}" for action in actions]

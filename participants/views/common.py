@@ -11,7 +11,7 @@ MANAGES_PARTICIPANTS = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR)
 class PersonalDataMixin(RoleRequiredMixin):
     """Pages with personal data: staff roles only, and never a role that may see only aggregates (403)."""
 
-    allowed_roles = (*RUNS_SESSIONS, Role.POLICY_VIEWER)
+    allowed_roles: tuple[str, ...] = (*RUNS_SESSIONS, Role.POLICY_VIEWER)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not may_see_personal_data(request.user):

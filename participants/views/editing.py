@@ -22,7 +22,7 @@ class ParticipantUpdateView(PersonalDataMixin, View):
     template_name = "participants/participant_edit.html"
 
     def get_participant(self) -> Participant:
-        qs = participants_for(self.request.user).filter(merged_into__isnull=True, erased_at__isnull=True)
+        qs = participants_for(self.request.user).filter(merged_into__isnull=True, erased_at__isnull=True)  # type: ignore[arg-type]
         return get_object_or_404(qs.select_related("city"), pk=self.kwargs["pk"])
 
     def next_url(self) -> str:

@@ -92,7 +92,7 @@ class DataRequestMixin(PersonalDataMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_participant(self) -> Participant:
-        return get_object_or_404(participants_for(self.request.user).select_related("city"), pk=self.kwargs["pk"])
+        return get_object_or_404(participants_for(self.request.user).select_related("city"), pk=self.kwargs["pk"])  # type: ignore[arg-type]
 
 
 class ParticipantPersonalDataExportView(DataRequestMixin, View):
@@ -201,7 +201,7 @@ class ImportScopedMixin(PersonalDataMixin):
     allowed_roles = MANAGES_PARTICIPANTS
 
     def get_import(self) -> ParticipantImport:
-        return get_object_or_404(participant_imports_for(self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(participant_imports_for(self.request.user), pk=self.kwargs["pk"])  # type: ignore[arg-type]
 
 
 def _import_context(job: ParticipantImport) -> dict:

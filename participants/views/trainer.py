@@ -57,7 +57,7 @@ class SessionScopedMixin(PersonalDataMixin):
 
     def get_session(self) -> TrainingSession:
         if not hasattr(self, "_session"):
-            qs = sessions_for(self.request.user).select_related("city")
+            qs = sessions_for(self.request.user).select_related("city")  # type: ignore[arg-type]
             self._session = get_object_or_404(qs, pk=self.kwargs["pk"])
             self._session.local_start = session_local(self._session)
             self._session.local_end = session_local(self._session, self._session.ends_at)

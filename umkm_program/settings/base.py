@@ -239,7 +239,7 @@ else:
     from sqlalchemy.pool import NullPool
 
     CELERY_BROKER_URL = f"sqla+sqlite:///{BROKER_DB}"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}, "poolclass": NullPool}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}, "poolclass": NullPool}  # type: ignore[dict-item]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -9,7 +9,7 @@ from participants.services.breach import breach_report
 def _moment(text: str) -> dt.datetime:
     value = parse_datetime(text)
     if value is None and parse_date(text):
-        value = dt.datetime.combine(parse_date(text), dt.time())
+        value = dt.datetime.combine(parse_date(text), dt.time())  # type: ignore[arg-type]
     if value is None:
         raise CommandError(f"Not a date or time: {text!r} (use 2026-11-28 or 2026-11-28T14:00+07:00).")
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
