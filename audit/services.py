@@ -1,5 +1,7 @@
 """Writing the audit log. Callers pass field names and counts, never personal values."""
 
+from typing import Any
+
 from django.db import models
 
 from .context import current_client_ip
@@ -7,9 +9,9 @@ from .models import AuditAction, AuditEvent
 
 
 def audit_record(
-    *, actor, action: str, obj: models.Model | None = None, changes: dict | None = None, ip: str | None = None
+    *, actor: Any, action: str, obj: models.Model | None = None, changes: dict | None = None, ip: str | None = None
 ) -> AuditEvent:
-    """Record that `actor` did `action` to `obj` (from the current request's address unless `ip` is given).
+    """Record that `actor` (a user, or None for the system; audit sits below users) did `action` to `obj` (from the current request's address unless `ip` is given).
 
     Call it inside the caller's transaction, so the record and the change commit or roll back together.
     `changes` holds field names, counts, ids and reasons chosen from a list: never a personal value.
@@ -25,6 +27,6 @@ def audit_record(
     )
 
 
-def audit_bulk_export(*, actor, what: str, fmt: str, rows: int) -> AuditEvent:
+def audit_bulk_export(*, actor: Any, what: str, fmt: str, rows: int) -> AuditEvent:
     """A list leaving the platform: which list, in which format, how many rows (never the rows themselves)."""
     return audit_record(actor=actor, action=AuditAction.BULK_EXPORTED, changes={"what": what, "format": fmt, "rows": rows})

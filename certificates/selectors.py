@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from participants.models import AttendanceStatus
 from sessions_app.models import TrainingSession
-from users.models import Role
+from users.models import Role, User
 from users.roles import role_of
 from users.scoping import may_see_personal_data, sessions_for
 
@@ -16,21 +16,21 @@ from .numbers import number_normalise
 HANDS_OUT_CERTIFICATES = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR, Role.TRAINER)
 
 
-def may_handle_certificates(user) -> bool:
+def may_handle_certificates(user: User) -> bool:
     return role_of(user) in HANDS_OUT_CERTIFICATES and may_see_personal_data(user)
 
 
-def may_revoke_certificates(user) -> bool:
+def may_revoke_certificates(user: User) -> bool:
     return role_of(user) == Role.PROGRAMME_ADMIN
 
 
-def certificate_sessions_for(user) -> QuerySet[TrainingSession]:
+def certificate_sessions_for(user: User) -> QuerySet[TrainingSession]:
     if not may_handle_certificates(user):
         return TrainingSession.objects.none()
     return sessions_for(user)
 
 
-def certificates_for(user) -> QuerySet[Certificate]:
+def certificates_for(user: User) -> QuerySet[Certificate]:
     if not may_handle_certificates(user):
         return Certificate.objects.none()
     return Certificate.objects.filter(session__in=sessions_for(user).values("pk"))

@@ -24,6 +24,7 @@ from notifications.services.messages import (
 from notifications.services.outbox import notifications_enqueue
 from participants.models import Attendance, AttendanceStatus, Participant
 from sessions_app.models import TrainingSession
+from users.models import User
 
 from .links import personal_url
 from .models import Certificate, CertificateSettings, CertificateStatus, SendWhen
@@ -85,8 +86,11 @@ def certificates_on_attendance_closed(*, session_id: int) -> int:
 def certificate_deliver_after_survey(*, session_id: int, participant_id: int) -> int:
     """For the feedback survey (issue 13) to call when a participant answers it: send their certificate
     link if their programme sends certificates after the survey. Idempotent (the outbox keeps one message)."""
-    certificate = Certificate.objects.filter(session_id=session_id, participant_id=participant_id, status=CertificateStatus.VALID)
-    certificate = certificate.select_related("session").first()
+    certificate = (
+        Certificate.objects.filter(session_id=session_id, participant_id=participant_id, status=CertificateStatus.VALID)
+        .select_related("session")
+        .first()
+    )
     if certificate is None or send_when_for(certificate.session.programme_id) != SendWhen.AFTER_SURVEY:
         return 0
     return certificates_deliver(certificate_ids=[certificate.pk])
@@ -251,7 +255,7 @@ def certificates_withdraw_for_erased(*, participant_ids: list[int]) -> int:
     return withdrawn
 
 
-def certificate_revoke(*, certificate: Certificate, by, reason: str, ip: str | None = None) -> bool:
+def certificate_revoke(*, certificate: Certificate, by: User, reason: str, ip: str | None = None) -> bool:
     """An admin revokes a certificate (issued by mistake, attendance disputed). Audited. False if it was not valid."""
     reason = (reason or "").strip()
     if not reason:

@@ -216,7 +216,7 @@ class CertificateRevokeView(CertificateStaffMixin, FormView):
 
     def get_certificate(self) -> Certificate:
         if not hasattr(self, "_certificate"):
-            qs = certificates_for(self.request.user).select_related("session__city")
+            qs = certificates_for(self.request.user).select_related("session__city")  # type: ignore[arg-type]
             self._certificate = get_object_or_404(qs, pk=self.kwargs["pk"])
         return self._certificate
 

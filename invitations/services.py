@@ -24,7 +24,10 @@ from users.roles import role_of, user_set_role
 from .models import Invitation
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
-INVITABLE = {Role.PROGRAMME_ADMIN: (Role.PARTNER_COORDINATOR, Role.TRAINER), Role.PARTNER_COORDINATOR: (Role.TRAINER,)}
+INVITABLE: dict[str, tuple[str, ...]] = {
+    Role.PROGRAMME_ADMIN: (Role.PARTNER_COORDINATOR, Role.TRAINER),
+    Role.PARTNER_COORDINATOR: (Role.TRAINER,),
+}
 
 
 def _hash(token: str) -> str:

@@ -8,7 +8,9 @@ Raw rows are read only for drill-down lists, and then through users/scoping.py.
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
@@ -22,13 +24,14 @@ from progress.models import Dimension, DimensionRollup, ProgressSnapshot, Sessio
 from progress.selectors import progress_by_city, progress_total, snapshots_for
 from sessions_app.models import TrainingSession
 from sessions_app.states import state_q
+from users.models import User
 from users.scoping import city_targets_for, participants_for, programmes_for, sees_every_participant, sessions_for
 
 TREND_MAX_POINTS = 120
 PACE_WINDOW_DAYS = 28
 
 
-def programme_for(*, user, programme_id=None) -> Programme | None:
+def programme_for(*, user: User, programme_id: int | str | None = None) -> Programme | None:
     """The programme a page shows: the one asked for if the user may see it, else the main one.
 
     The main one is chosen by cities.selectors.programme_main (largest started programme).
@@ -36,13 +39,14 @@ def programme_for(*, user, programme_id=None) -> Programme | None:
     programmes = programmes_for(user)
     if programme_id:
         try:
-            return programmes.get(pk=int(programme_id))
+            chosen: Programme = programmes.get(pk=int(programme_id))
+            return chosen
         except (ValueError, Programme.DoesNotExist):
             return None
     return programme_main(programmes=programmes)
 
 
-def programme_choices(*, user) -> list[Programme]:
+def programme_choices(*, user: User) -> list[Programme]:
     """Programmes a user can switch between on the monitoring pages."""
     return list(programmes_for(user).order_by("-starts_on", "pk"))
 
@@ -102,7 +106,7 @@ class Overview:
 
     @property
     def trained(self) -> int:
-        return self.totals["umkm_trained"]
+        return int(self.totals["umkm_trained"])
 
     @property
     def ended(self) -> bool:
@@ -184,18 +188,22 @@ def _trend(*, programme: Programme, target: int, per_day: list[tuple[dt.date, in
     return points
 
 
-def ksp_overview(*, user, programme: Programme, today: dt.date) -> Overview:
+def ksp_overview(*, user: User, programme: Programme, today: dt.date) -> Overview:
     """The headline, per-city progress, trend and pace of a programme: six small queries whatever the data size."""
     total = progress_total(programme_id=programme.pk)
     by_city = {s.city_id: s for s in progress_by_city(programme_id=programme.pk)}
     targets = list(
         city_targets_for(user).filter(programme=programme).select_related("city").order_by("roadshow_order", "city__name")
     )
-    per_day = list(
-        snapshots_for(programme_id=programme.pk)
-        .filter(city=None, partner=None, audience="", day__isnull=False, umkm_trained__gt=0)
-        .order_by("day")
-        .values_list("day", "umkm_trained")
+    # day__isnull=False: every row has a day.
+    per_day = cast(
+        list[tuple[dt.date, int]],
+        list(
+            snapshots_for(programme_id=programme.pk)
+            .filter(city=None, partner=None, audience="", day__isnull=False, umkm_trained__gt=0)
+            .order_by("day")
+            .values_list("day", "umkm_trained")
+        ),
     )
     cities = []
     seen = set()
@@ -210,22 +218,25 @@ def ksp_overview(*, user, programme: Programme, today: dt.date) -> Overview:
             )
         )  # fmt: skip
     for city_id, snap in by_city.items():
-        if city_id not in seen:
-            c = snap.city
-            cities.append(
-                CityProgress(
-                    city_id,
-                    c.name,
-                    c.province,
-                    float(c.latitude),
-                    float(c.longitude),
-                    0,
-                    snap.umkm_trained,
-                    snap.pemda_trained,
-                    0,
-                    snap.sessions_held,
-                )
+        if city_id in seen or city_id is None:
+            continue
+        c = snap.city
+        if c is None:  # per-city snapshots always have a city
+            continue
+        cities.append(
+            CityProgress(
+                city_id,
+                c.name,
+                c.province,
+                float(c.latitude),
+                float(c.longitude),
+                0,
+                snap.umkm_trained,
+                snap.pemda_trained,
+                0,
+                snap.sessions_held,
             )
+        )
     target = programme.umkm_target
     overview = Overview(
         programme=programme,
@@ -296,7 +307,7 @@ def _finest_snapshots(filters: DashboardFilters) -> QuerySet[ProgressSnapshot]:
 _SUMS = {m: Sum(m) for m in METRICS}
 
 
-def _zero(row: dict) -> dict:
+def _zero(row: Mapping[str, Any]) -> dict:
     return {k: (v or 0) if k in METRICS else v for k, v in row.items()}
 
 
@@ -337,7 +348,7 @@ def dashboard_aggregates(*, filters: DashboardFilters) -> Aggregates:
     return Aggregates(totals, by_day, by_city, by_partner, dims, totals.get("computed_at"), dims_computed)
 
 
-def dashboard_sessions(*, user, filters: DashboardFilters) -> QuerySet[TrainingSession]:
+def dashboard_sessions(*, user: User, filters: DashboardFilters) -> QuerySet[TrainingSession]:
     """Sessions (scoped to the user) with their roll-up: fill and no-show rates, for a paginated table."""
     return listed_sessions(user=user, filters=filters)
 
@@ -357,13 +368,22 @@ def session_rates(session: TrainingSession) -> dict:
 
 
 def session_rollup_computed_at(*, programme: Programme) -> dt.datetime | None:
-    return SessionRollup.objects.filter(programme=programme).aggregate(m=Max("computed_at"))["m"]
+    latest: dt.datetime | None = SessionRollup.objects.filter(programme=programme).aggregate(m=Max("computed_at"))["m"]
+    return latest
 
 
 # --- Drill-down (personal data: only through users/scoping.py) ---------------------------
 
 
-def trained_participants(*, user, programme: Programme, audience: str, city_id=None, partner_id=None, women=False):
+def trained_participants(
+    *,
+    user: User,
+    programme: Programme,
+    audience: str,
+    city_id: int | None = None,
+    partner_id: int | None = None,
+    women: bool = False,
+) -> QuerySet[CountedAttendance]:
     """The people a 'trained' number counts (their counted attendances), limited to whom the user may see."""
     qs = CountedAttendance.objects.filter(programme=programme, audience=audience)
     if not sees_every_participant(user):  # skipping an all-rows semi-join saves seconds at a million people
@@ -404,7 +424,7 @@ def local_days_q(*, date_from: dt.date | None, date_to: dt.date | None, field: s
     return either
 
 
-def listed_sessions(*, user, filters: DashboardFilters, status: str = "") -> QuerySet[TrainingSession]:
+def listed_sessions(*, user: User, filters: DashboardFilters, status: str = "") -> QuerySet[TrainingSession]:
     """The sessions a session figure counts, with the dashboard's filters; days are the city's own local date, as in the roll-ups."""
     qs = sessions_for(user).filter(programme=filters.programme)
     if filters.city_id:
@@ -433,7 +453,7 @@ def listed_session_totals(qs: QuerySet[TrainingSession]) -> dict:
     return {k: v or 0 for k, v in row.items()}
 
 
-def map_cities(*, user, filters: DashboardFilters, by_city: list[dict]) -> list[CityProgress]:
+def map_cities(*, user: User, filters: DashboardFilters, by_city: list[dict]) -> list[CityProgress]:
     """The map's cities for the dashboard filters: the filtered roll-up per city beside the city targets (one query)."""
     targets = city_targets_for(user).filter(programme=filters.programme).select_related("city")
     if filters.city_id:

@@ -27,6 +27,7 @@ from participants.services.checkin import (
 from participants.services.locks import advisory_lock
 from participants.services.matching import participant_find_matches
 from sessions_app.models import Audience, TrainingSession
+from users.models import User
 from users.scoping import participants_for, sessions_for
 
 from .models import SyncedAction, SyncKind, SyncOutcome
@@ -76,12 +77,12 @@ def attendance_time(*, session: TrainingSession, device_at: dt.datetime | None, 
     return session.ends_at if now >= day_end else session.starts_at
 
 
-def offline_actions_apply(*, user, actions: list, device: str = "", language: str = "") -> list[Receipt]:
+def offline_actions_apply(*, user: User, actions: list, device: str = "", language: str = "") -> list[Receipt]:
     """Apply a batch from one phone's queue, in order, each on its own: a refusal never stops the rest."""
     return [offline_action_apply(user=user, action=action, device=device, language=language) for action in actions]
 
 
-def offline_action_apply(*, user, action, device: str = "", language: str = "") -> Receipt:
+def offline_action_apply(*, user: User, action, device: str = "", language: str = "") -> Receipt:
     client_id = _client_id(action)
     if client_id is None:
         raw = str(action.get("client_id", ""))[:64] if isinstance(action, dict) else ""
@@ -104,7 +105,7 @@ def offline_action_apply(*, user, action, device: str = "", language: str = "") 
             SyncedAction.objects.create(
                 client_id=client_id,
                 user=user,
-                session_id=session_id if TrainingSession.objects.filter(pk=session_id).exists() else None,
+                session_id=session_id if TrainingSession.objects.filter(pk=session_id).exists() else None,  # type: ignore[misc]  # session_id is checked by the caller
                 kind=kind,
                 outcome=SyncOutcome.REFUSED,
                 reason=refused.kept[:300],
@@ -145,7 +146,7 @@ def _device_time(value) -> dt.datetime | None:
     return moment
 
 
-def _session(user, session_id) -> TrainingSession:
+def _session(user: User, session_id) -> TrainingSession:
     """Only sessions the user runs (users/scoping.py): for a trainer, their own."""
     if not isinstance(session_id, int) or isinstance(session_id, bool):
         raise Refused(_("This action does not say which session it belongs to."))
@@ -155,7 +156,7 @@ def _session(user, session_id) -> TrainingSession:
     return session
 
 
-def _apply(*, user, session, kind, action, device, device_at, language=""):
+def _apply(*, user: User, session, kind, action, device, device_at, language=""):
     if kind == SyncKind.CHECK_IN:
         return _check_in(
             user=user,
@@ -180,7 +181,7 @@ def _apply(*, user, session, kind, action, device, device_at, language=""):
     raise Refused(_("This kind of action is not known."))
 
 
-def _check_in(*, user, session, participant_id, device, device_at, client_id):
+def _check_in(*, user: User, session, participant_id, device, device_at, client_id):
     if not isinstance(participant_id, int) or isinstance(participant_id, bool):
         raise Refused(_("That check-in could not be read. Search for the person again."))
     participant, guest = checkin_target(user=user, session=session, participant_id=participant_id)
@@ -201,7 +202,7 @@ def _check_in(*, user, session, participant_id, device, device_at, client_id):
     return SyncOutcome.APPLIED, participant, _("%(name)s is checked in.") % {"name": participant.full_name}, at
 
 
-def _undo(*, user, session, participant_id):
+def _undo(*, user: User, session, participant_id):
     if not isinstance(participant_id, int) or isinstance(participant_id, bool):
         raise Refused(_("That check-in could not be read. Search for the person again."))
     attendance = Attendance.objects.filter(session=session, participant_id=participant_id).select_related("participant").first()
@@ -225,7 +226,7 @@ def _undo(*, user, session, participant_id):
     return SyncOutcome.APPLIED, participant, _("Check-in of %(name)s is undone.") % {"name": name}, None
 
 
-def _walk_in(*, user, session, data, device, device_at, client_id, language=""):
+def _walk_in(*, user: User, session, data, device, device_at, client_id, language=""):
     """A walk-in typed offline: the walk-in form's rules; a known phone (any format) checks in that person instead."""
     if not isinstance(data, dict) or not set(data) <= WALK_IN_FIELDS:
         raise Refused(_("This walk-in could not be read. Add the person again."))
@@ -267,7 +268,7 @@ def _walk_in(*, user, session, data, device, device_at, client_id, language=""):
     return SyncOutcome.APPLIED, person, _("%(name)s is added and checked in.") % {"name": person.full_name}, at
 
 
-def _merge_into_known(*, user, session, person: Participant, device, client_id, at):
+def _merge_into_known(*, user: User, session, person: Participant, device, client_id, at):
     """The same phone or NIB is the same person: check them in rather than make a second record.
 
     Someone of another partner is checked in as a match the trainer met in person (audited, opens
@@ -289,7 +290,7 @@ def _merge_into_known(*, user, session, person: Participant, device, client_id, 
     return SyncOutcome.MERGED, person, message, at if result.checked_in_now else None
 
 
-def _replayed(done: SyncedAction, user) -> Receipt:
+def _replayed(done: SyncedAction, user: User) -> Receipt:
     """The receipt for an action seen before: nothing is applied again."""
     outcome = done.outcome if done.outcome == SyncOutcome.REFUSED else SyncOutcome.ALREADY_APPLIED
     message = _("Already sent earlier; nothing changed.")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cities.timezones import to_city_time
 from sessions_app.models import SessionStatus, TrainingSession
+from users.models import User
 from users.scoping import participants_for, proposed_changes_for, sessions_for
 
 from .models import Attendance, AttendanceStatus, Participant, ProposalStatus, ProposedChange
@@ -29,7 +30,7 @@ def sessions_with_counts(qs: QuerySet[TrainingSession]) -> QuerySet[TrainingSess
     )
 
 
-def trainer_sessions_upcoming(*, user, now: dt.datetime | None = None) -> list[TrainingSession]:
+def trainer_sessions_upcoming(*, user: User, now: dt.datetime | None = None) -> list[TrainingSession]:
     """Today's and upcoming sessions the user may run, each with `local_start`, `local_end`, `is_today`."""
     now = now or timezone.now()
     qs = (
@@ -40,16 +41,16 @@ def trainer_sessions_upcoming(*, user, now: dt.datetime | None = None) -> list[T
     )
     sessions = list(qs)
     for s in sessions:
-        s.local_start = session_local(s)
-        s.local_end = session_local(s, s.ends_at)
-        s.is_today = s.local_start.date() == session_local(s, now).date()
-    return [s for s in sessions if s.is_today or s.starts_at >= now]
+        s.local_start = session_local(s)  # type: ignore[attr-defined]  # display attributes for the template
+        s.local_end = session_local(s, s.ends_at)  # type: ignore[attr-defined]  # display attributes for the template
+        s.is_today = s.local_start.date() == session_local(s, now).date()  # type: ignore[attr-defined]  # display attributes for the template
+    return [s for s in sessions if s.is_today or s.starts_at >= now]  # type: ignore[attr-defined]  # display attributes for the template
 
 
 PAST_OPEN_LIMIT = 30
 
 
-def trainer_sessions_past_open(*, user, now: dt.datetime | None = None) -> list[TrainingSession]:
+def trainer_sessions_past_open(*, user: User, now: dt.datetime | None = None) -> list[TrainingSession]:
     """Sessions the user may run that started before today (in their city) and whose attendance is still open,
     most recent first: late arrivals can still be added there, and attendance closed."""
     now = now or timezone.now()
@@ -61,10 +62,10 @@ def trainer_sessions_past_open(*, user, now: dt.datetime | None = None) -> list[
     )
     sessions = []
     for s in qs:
-        s.local_start = session_local(s)
-        s.local_end = session_local(s, s.ends_at)
-        s.is_today = s.local_start.date() == session_local(s, now).date()
-        if not s.is_today:  # today's sessions are in the upcoming list
+        s.local_start = session_local(s)  # type: ignore[attr-defined]  # display attributes for the template
+        s.local_end = session_local(s, s.ends_at)  # type: ignore[attr-defined]  # display attributes for the template
+        s.is_today = s.local_start.date() == session_local(s, now).date()  # type: ignore[attr-defined]  # display attributes for the template
+        if not s.is_today:  # type: ignore[attr-defined]  # today's sessions are in the upcoming list
             sessions.append(s)
     return sessions[:PAST_OPEN_LIMIT]
 
@@ -83,7 +84,7 @@ def session_counts(*, session: TrainingSession) -> dict[str, int]:
     }
 
 
-def participant_search(*, user, session: TrainingSession, query: str) -> list[Participant]:
+def participant_search(*, user: User, session: TrainingSession, query: str) -> list[Participant]:
     """People the user may see in the session's city (or already on its roster), by name, phone in any format or business."""
     query = (query or "").strip()
     if len(query) < 2:
@@ -105,7 +106,7 @@ def participant_search(*, user, session: TrainingSession, query: str) -> list[Pa
         Attendance.objects.filter(session=session, participant__in=[p.pk for p in people]).values_list("participant_id", "status")
     )
     for p in people:
-        p.session_status = statuses.get(p.pk, "")
+        p.session_status = statuses.get(p.pk, "")  # type: ignore[attr-defined]  # display attributes for the template
     return people
 
 
@@ -149,7 +150,7 @@ def _shown(field, value) -> str:
     return str(value or "")
 
 
-def proposed_changes_pending(*, user) -> QuerySet[ProposedChange]:
+def proposed_changes_pending(*, user: User) -> QuerySet[ProposedChange]:
     """The proposals waiting for this user's decision, oldest first, with what the review page shows."""
     return (
         proposed_changes_for(user)
@@ -166,7 +167,7 @@ def proposed_change_fields(*, proposal: ProposedChange) -> list[ProposedField]:
         field = Participant._meta.get_field(name)
         rows.append(
             ProposedField(
-                label=str(field.verbose_name),
+                label=str(field.verbose_name),  # type: ignore[union-attr]  # concrete fields only (listed by name)
                 stored=_shown(field, getattr(proposal.participant, name)),
                 proposed=_shown(field, value),
             )
@@ -200,7 +201,7 @@ class MatchOffer:
     city: str = ""
 
 
-def match_offers_for(*, user, session: TrainingSession, matches) -> list[MatchOffer]:
+def match_offers_for(*, user: User, session: TrainingSession, matches) -> list[MatchOffer]:
     """THE rule for showing matches: full details for people in the user's scope, masked hints otherwise.
 
     Matching looks across the whole programme so that a returning person is recognised; outside

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from users.models import User
 
 from .models import Partner, TotStatus, Trainer
 
@@ -17,7 +18,7 @@ TRAINER_FIELDS = ("phone", "tot_status", "tot_started_on", "tot_certified_on", "
 
 
 def _check_partner_name(*, name: str, exclude_pk: int | None = None) -> None:
-    if Partner.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists():
+    if Partner.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists():  # type: ignore[misc]  # exclude(pk=None) excludes nothing
         raise ValidationError({"name": _("A partner with this name already exists.")})
 
 
@@ -56,7 +57,7 @@ def _check_tot(*, tot_status: str, tot_started_on: dt.date | None, tot_certified
 
 
 @transaction.atomic
-def trainer_update(*, trainer: Trainer, cities=None, by=None, **fields) -> Trainer:
+def trainer_update(*, trainer: Trainer, cities=None, by: User | None = None, **fields) -> Trainer:
     """Change a trainer's ToT status and dates, phone, activity and the cities they serve.
 
     Marking a trainer inactive withdraws their access on their next request (users/access.py)
@@ -79,7 +80,7 @@ def trainer_update(*, trainer: Trainer, cities=None, by=None, **fields) -> Train
     return trainer
 
 
-def trainer_create(*, user, partner: Partner, tot_status: str = TotStatus.NOT_STARTED, **fields) -> Trainer:
+def trainer_create(*, user: User, partner: Partner, tot_status: str = TotStatus.NOT_STARTED, **fields) -> Trainer:
     """The trainer profile of a user; called when an invited trainer accepts. Idempotent per user."""
     trainer, _created = Trainer.objects.get_or_create(
         user=user, defaults={"partner": partner, "tot_status": tot_status, **fields}

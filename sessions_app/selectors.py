@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cities.models import TimeZone
 from cities.timezones import to_city_time
+from partners.models import Trainer
 from users.models import User
 from users.scoping import scoped
 
@@ -111,9 +112,9 @@ def month_calendar(*, user: User, filters: dict, year: int, month: int) -> list[
     }
     by_day: dict[dt.date, list] = {}
     for session in sessions_for_list(user=user, filters=month_filters):
-        session.local_start = local_start(session)
-        session.local_end = local_end(session)
-        by_day.setdefault(session.local_start.date(), []).append(session)
+        session.local_start = local_start(session)  # type: ignore[attr-defined]  # display attributes for the template
+        session.local_end = local_end(session)  # type: ignore[attr-defined]  # display attributes for the template
+        by_day.setdefault(session.local_start.date(), []).append(session)  # type: ignore[attr-defined]  # display attributes for the template
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         weeks.append([CalendarDay(date=d, in_month=d.month == month, sessions=by_day.get(d, [])) for d in week])
@@ -149,7 +150,7 @@ def sessions_upcoming_for_trainer(*, user: User) -> QuerySet[TrainingSession]:
     )
 
 
-def sessions_for_feed(*, trainer) -> QuerySet[TrainingSession]:
+def sessions_for_feed(*, trainer: Trainer) -> QuerySet[TrainingSession]:
     """Everything a trainer's calendar feed lists: their sessions from 30 days ago on, cancelled ones included
     (so phones remove them)."""
     since = timezone.now() - dt.timedelta(days=30)

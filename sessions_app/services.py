@@ -314,7 +314,7 @@ def session_update(
     )
     moved = {"starts_at", "ends_at", "venue"} & set(changes)
     if {"starts_at", "ends_at"} & set(changes):
-        trainers = _lock_trainers(([locked.lead_trainer] if locked.lead_trainer_id else []) + list(locked.co_trainers.all()))
+        trainers = _lock_trainers(([locked.lead_trainer] if locked.lead_trainer else []) + list(locked.co_trainers.all()))
         lead = next((t for t in trainers if t.pk == locked.lead_trainer_id), None)
         _check_trainers(
             session=locked, lead=lead, co_trainers=[t for t in trainers if t != lead], starts_at=starts_at, ends_at=ends_at

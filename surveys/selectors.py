@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cities.models import City
 from participants.models import Gender
 from partners.models import Partner
-from users.models import Role
+from users.models import Role, User
 from users.roles import role_of
 from users.scoping import may_see_personal_data, sessions_for
 
@@ -316,7 +316,7 @@ def _partner_feedback(results: list[WaveResult]) -> ResultTable:
     return ResultTable("survey-feedback-by-partner", _("Participant feedback per partner"), headers, rows)
 
 
-def free_text_answers_for(user, *, session) -> QuerySet[SurveyAnswer]:
+def free_text_answers_for(user: User, *, session) -> QuerySet[SurveyAnswer]:
     """Free-text feedback on a session: admins and the session's partner staff (sessions_for), never KSP or policy."""
     if not may_see_personal_data(user) or role_of(user) not in (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR, Role.TRAINER):
         return SurveyAnswer.objects.none()

@@ -5,6 +5,7 @@ change takes effect on the user's next request (users/access.py, users/backends.
 """
 
 from django.db import transaction
+from django.db.models import Model
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -13,7 +14,7 @@ from .models import User
 from .roles import user_set_role
 
 
-def user_set_active(*, user: User, is_active: bool, by) -> User:
+def user_set_active(*, user: User, is_active: bool, by: User) -> User:
     """Deactivate (or reactivate) an account; deactivating is audited as access withdrawn."""
     with transaction.atomic():
         was = User.objects.select_for_update().values_list("is_active", flat=True).get(pk=user.pk)
@@ -24,7 +25,7 @@ def user_set_active(*, user: User, is_active: bool, by) -> User:
     return user
 
 
-def user_set_personal_data_grant(*, user: User, granted: bool, by) -> User:
+def user_set_personal_data_grant(*, user: User, granted: bool, by: User) -> User:
     """Grant or withdraw a policy viewer's access to personal data; every change is audited."""
     with transaction.atomic():
         was = User.objects.select_for_update().values_list("can_see_personal_data", flat=True).get(pk=user.pk)
@@ -37,7 +38,9 @@ def user_set_personal_data_grant(*, user: User, granted: bool, by) -> User:
     return user
 
 
-def user_update_access(*, user: User, by, role: str, partner, is_active: bool, can_see_personal_data: bool) -> User:
+def user_update_access(
+    *, user: User, by: User, role: str, partner: Model | None, is_active: bool, can_see_personal_data: bool
+) -> User:
     """Role, partner, activity and personal-data grant together, as an admin sets them on one form."""
     with transaction.atomic():
         user_set_role(user=user, role=role, partner=partner, by=by)

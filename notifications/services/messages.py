@@ -7,6 +7,7 @@ from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cities.timezones import zone_time_text
@@ -15,7 +16,7 @@ from ..models import Channel, ContactPreference, NotificationKind
 
 OPT_OUT_SALT = "notifications.opt-out"
 
-SUBJECTS = {
+SUBJECTS: dict[str, Promise] = {
     NotificationKind.SESSION_DAY_BEFORE: _("Reminder: %(title)s is tomorrow"),
     NotificationKind.SESSION_TWO_HOURS: _("Reminder: %(title)s starts in two hours"),
     NotificationKind.ATTENDANCE_OPEN: _("Attendance still open: %(title)s"),
@@ -26,7 +27,7 @@ SUBJECTS = {
 }
 
 # Body parameters of the approved WhatsApp template of each kind, in order.
-TEMPLATE_PARAMS = {
+TEMPLATE_PARAMS: dict[str, list[str]] = {
     NotificationKind.SESSION_DAY_BEFORE: ["name", "title", "when", "place", "opt_out_url"],
     NotificationKind.SESSION_TWO_HOURS: ["name", "title", "when", "place", "opt_out_url"],
     NotificationKind.ATTENDANCE_OPEN: ["name", "title", "when", "city", "opt_out_url"],

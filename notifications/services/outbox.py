@@ -112,7 +112,7 @@ def _deliver(row: Notification, now: dt.datetime) -> None:
         row.save(update_fields=["state", "last_error", "updated_at"])
         return
     if reason:
-        personal = _PERSONAL_FIELDS if row.participant_id and row.participant.erased_at else {}
+        personal = _PERSONAL_FIELDS if row.participant_id and row.participant.erased_at else {}  # type: ignore[union-attr]  # the matching _id was checked first
         for name, value in personal.items():
             setattr(row, name, value)
         row.state, row.last_error = NotificationState.CANCELLED, reason
@@ -150,8 +150,8 @@ def _redacted(row: Notification, text: str) -> str:
 
 def _address(row: Notification) -> str:
     if row.participant_id:
-        return row.participant.email if row.channel == Channel.EMAIL else row.participant.phone
-    return row.user.email if row.user_id else ""
+        return row.participant.email if row.channel == Channel.EMAIL else row.participant.phone  # type: ignore[union-attr]  # the matching _id was checked first
+    return row.user.email if row.user_id else ""  # type: ignore[union-attr]  # the matching _id was checked first
 
 
 def _cancel_reason(row: Notification, now: dt.datetime) -> str:
@@ -177,11 +177,11 @@ def _cancel_reason(row: Notification, now: dt.datetime) -> str:
         planned = row.context.get("starts_at")
         if planned and dt.datetime.fromisoformat(planned) != session.starts_at:
             return "session moved"
-    if row.kind in (*SESSION_REMINDERS, NotificationKind.LOW_REGISTRATION) and now >= session.starts_at:
+    if row.kind in (*SESSION_REMINDERS, NotificationKind.LOW_REGISTRATION) and now >= session.starts_at:  # type: ignore[union-attr]  # the matching _id was checked first
         return "session already started"
-    if row.kind in SESSION_REMINDERS and not participant.attendances.filter(session=session, status="registered").exists():
+    if row.kind in SESSION_REMINDERS and not participant.attendances.filter(session=session, status="registered").exists():  # type: ignore[union-attr]  # the matching _id was checked first
         return "no longer registered"
-    if row.kind == NotificationKind.ATTENDANCE_OPEN and session.attendance_closed_at:
+    if row.kind == NotificationKind.ATTENDANCE_OPEN and session.attendance_closed_at:  # type: ignore[union-attr]  # the matching _id was checked first
         return "attendance already closed"
     return ""
 

@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.db import transaction
 
+from participants.models import Participant
+
 from ..models import ContactPreference
 from .messages import participant_key
 
 
-def contact_language_set(*, participant, language: str) -> ContactPreference | None:
+def contact_language_set(*, participant: Participant, language: str) -> ContactPreference | None:
     """Remember the language of the page a participant used, unless they already have one.
 
     A stored language is never overwritten (the person or an admin chose it); an opt-out

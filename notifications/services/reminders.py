@@ -98,13 +98,13 @@ def attendance_reminders_plan(*, now: dt.datetime) -> int:
 
 def low_registration_reminders_plan(*, now: dt.datetime) -> int:
     active = Q(attendances__status__in=[AttendanceStatus.REGISTERED, AttendanceStatus.ATTENDED])
-    sessions = (
+    candidates = (
         TrainingSession.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gt=now, starts_at__lte=now + LOOKAHEAD)
         .annotate(registered=Count("attendances", filter=active & Q(attendances__participant__is_test=False)))
         .select_related("city")
     )
-    sessions = [s for s in sessions if s.registered * 2 < s.capacity]
-    coordinators: dict[int, list[User]] = {}
+    sessions = [s for s in candidates if s.registered * 2 < s.capacity]
+    coordinators: dict[int | None, list[User]] = {}
     for user in User.objects.filter(
         role=Role.PARTNER_COORDINATOR, is_active=True, partner_id__in={s.partner_id for s in sessions}
     ):

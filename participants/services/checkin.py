@@ -7,6 +7,7 @@ nothing; two trainers checking in the same person at once meet at the unique
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,7 @@ from audit.services import audit_record
 from sessions_app.events import attendance_closed
 from sessions_app.models import TrainingSession
 from umkm_program.events import send_on_commit
-from users.models import Role
+from users.models import Role, User
 from users.roles import role_of
 
 from ..counting import counts_changed, counts_changed_by_check_in
@@ -45,7 +46,7 @@ def attendance_closed_message() -> str:
     )
 
 
-def attendance_may_correct_after_close(*, user, session: TrainingSession) -> bool:
+def attendance_may_correct_after_close(*, user: User, session: TrainingSession) -> bool:
     """Once attendance is closed only a programme admin or a coordinator of the session's partner changes it."""
     role = role_of(user)
     if role == Role.PROGRAMME_ADMIN:
@@ -53,7 +54,7 @@ def attendance_may_correct_after_close(*, user, session: TrainingSession) -> boo
     return role == Role.PARTNER_COORDINATOR and user.partner_id == session.partner_id
 
 
-def _ensure_may_change(*, session: TrainingSession, by) -> bool:
+def _ensure_may_change(*, session: TrainingSession, by: User) -> bool:
     """True if attendance is closed and `by` may correct it (the change is to be audited); raises if not allowed."""
     if session.attendance_closed_at is None:
         return False
@@ -82,7 +83,7 @@ def attendance_check_in(
     *,
     session: TrainingSession,
     participant: Participant,
-    by,
+    by: User,
     client_id: uuid.UUID,
     device: str = "",
     source: str = RegistrationSource.TRAINER,
@@ -127,15 +128,15 @@ def attendance_check_in(
             source=source,
             at=at,
         )
-        if result.checked_in_now:
+        if result.checked_in_now:  # type: ignore[union-attr]  # only_while_open=False always gives a result
             audit_record(
                 actor=by,
                 action=AuditAction.ATTENDANCE_AFTER_CLOSE,
-                obj=result.attendance,
+                obj=result.attendance,  # type: ignore[union-attr]  # only_while_open=False always gives a result
                 changes={"done": "check_in", "status": [before.status if before else None, AttendanceStatus.ATTENDED]},
             )
             _after_commit_corrected(session_id=session.pk, participant_id=participant.pk)
-    return result
+    return result  # type: ignore[return-value]  # only_while_open=False always gives a result
 
 
 def _after_commit_corrected(*, session_id: int, participant_id: int) -> None:
@@ -146,7 +147,7 @@ def _upsert_attended(
     *,
     session: TrainingSession,
     participant: Participant,
-    by,
+    by: User,
     client_id: uuid.UUID,
     device: str,
     only_while_open: bool,
@@ -192,7 +193,7 @@ def attendance_check_in_matched(
     *,
     session: TrainingSession,
     participant: Participant,
-    by,
+    by: User,
     client_id: uuid.UUID,
     reason: str,
     device: str = "",
@@ -240,10 +241,10 @@ def participant_walk_in(
     *,
     session: TrainingSession,
     data: dict[str, Any],
-    by,
+    by: User,
     client_id: uuid.UUID,
     device: str = "",
-    uncertain_matches: list[Match] = (),
+    uncertain_matches: Sequence[Match] = (),
     language: str = "",
     at=None,
 ) -> CheckInResult:
@@ -285,7 +286,7 @@ def participant_walk_in(
         return CheckInResult(attendance, created=True, checked_in_now=True)
 
 
-def attendance_close(*, session: TrainingSession, by) -> int:
+def attendance_close(*, session: TrainingSession, by: User) -> int:
     """Close attendance: everyone still only registered becomes a no-show. Returns how many. Idempotent."""
     with transaction.atomic():
         locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
@@ -301,7 +302,7 @@ def attendance_close(*, session: TrainingSession, by) -> int:
     return no_shows
 
 
-def attendance_undo_check_in(*, session: TrainingSession, participant: Participant, by) -> bool:
+def attendance_undo_check_in(*, session: TrainingSession, participant: Participant, by: User) -> bool:
     """Turn a mistaken check-in back: into a registration while attendance is open, into a no-show after.
 
     A check-in of another partner's person from a match (MATCHED) is removed with its row, so the
@@ -321,7 +322,7 @@ def attendance_undo_check_in(*, session: TrainingSession, participant: Participa
         )
         if attendance is None:
             return False
-        was = {"checked_in_at": attendance.checked_in_at.isoformat(), "checked_in_by": attendance.checked_in_by_id}
+        was = {"checked_in_at": attendance.checked_in_at.isoformat(), "checked_in_by": attendance.checked_in_by_id}  # type: ignore[union-attr]  # an attended row always has checked_in_at
         if attendance.source == RegistrationSource.MATCHED:
             # The check-in was the only thing that put this person of another partner here: take it back whole.
             audit_record(

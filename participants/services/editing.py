@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from umkm_program.events import send_on_commit
+from users.models import User
 
 from ..counting import counts_changed, participant_session_ids
 from ..events import participant_name_changed
@@ -84,7 +85,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def participant_update(*, participant: Participant, by, expected_updated_at: datetime | None = None, **fields: Any) -> list[str]:
+def participant_update(
+    *, participant: Participant, by: User, expected_updated_at: datetime | None = None, **fields: Any
+) -> list[str]:
     """Correct the participant's details; returns the names of the fields that changed.
 
     Raises ValidationError (per field), PhoneTaken, or EditConflict when `expected_updated_at`

@@ -1,6 +1,7 @@
 """CSV and XLSX exports of participants and attendance. Callers pass querysets from users/scoping.py."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -106,7 +107,10 @@ def _attendance_rows(qs: QuerySet[Attendance]) -> tuple[list[str], Iterator[list
     return header, rows()
 
 
-EXPORTS = {"participants": _participant_rows, "attendance": _attendance_rows}
+EXPORTS: dict[str, Callable[[QuerySet[Any]], tuple[list[str], Iterator[list]]]] = {
+    "participants": _participant_rows,
+    "attendance": _attendance_rows,
+}
 
 
 def export_csv_stream(*, what: str, qs: QuerySet) -> Iterable[str]:

@@ -97,8 +97,9 @@ def import_file_rows(*, name: str, content: bytes | IO[bytes]) -> list[list[str]
         rows = _xlsx_rows(stream)
     else:
         raise ValidationError(_("Upload a CSV or XLSX file."), code="file_type")
-    kept = []
-    with contextlib.closing(rows):  # stopping early closes the sheet or the decoder now, not at garbage collection
+    kept: list[list[str]] = []
+    # Stopping early closes the sheet or the decoder now, not at garbage collection (both readers are generators).
+    with contextlib.closing(rows):  # type: ignore[type-var]
         for row in rows:
             if any(cell.strip() for cell in row) or not kept:
                 kept.append(row)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from sessions_app.models import TrainingSession
+from users.models import User
 from users.scoping import participants_for, sessions_for
 
 from ..counting import counts_changed
@@ -156,7 +157,7 @@ def _existing_by_phone(phones: set[str]) -> dict[str, int]:
     return found
 
 
-def _possible_duplicates(checked: list[dict[str, Any]], known_phones) -> dict[int, list[Match]]:
+def _possible_duplicates(checked: list[dict[str, Any]], known_phones: dict[str, int]) -> dict[int, list[Match]]:
     """Row index -> likely existing records, for the valid rows that will create a new participant.
 
     The same rule as the walk-in form (same NIB, or similar name + business in the session's city),
@@ -181,7 +182,7 @@ def _possible_duplicates(checked: list[dict[str, Any]], known_phones) -> dict[in
     return {index: matches for index, matches in zip(indexes, found, strict=True) if matches}
 
 
-def _phones_outside_scope(existing: dict[str, int], user) -> set[str]:
+def _phones_outside_scope(existing: dict[str, int], user: User | None) -> set[str]:
     """The phones in `existing` that belong to people the user may not see (users/scoping.py decides).
 
     An import never attaches a row to such a person: the row makes a new record that goes to the
@@ -206,7 +207,9 @@ def _duplicate_reason(match: Match, visible: set[int]) -> str:
     }
 
 
-def import_preview_build(*, rows: list[dict[str, str]], sessions: dict[str, TrainingSession], user=None) -> list[dict[str, Any]]:
+def import_preview_build(
+    *, rows: list[dict[str, str]], sessions: dict[str, TrainingSession], user: User | None = None
+) -> list[dict[str, Any]]:
     """Each row's fate. Existing people's names are shown only to someone who may see those records."""
     checked = [_row_check(row, sessions) for row in rows]
     existing = _existing_by_phone({c["data"]["phone"] for c in checked if c["data"]["phone"]})
@@ -247,7 +250,7 @@ def import_preview_build(*, rows: list[dict[str, str]], sessions: dict[str, Trai
     return preview
 
 
-def _sessions_named_in(*, rows: list[dict[str, str]], user) -> dict[str, TrainingSession]:
+def _sessions_named_in(*, rows: list[dict[str, str]], user: User) -> dict[str, TrainingSession]:
     """The sessions the rows name that this user may import into, by the id written in the file."""
     ids = {r.get("session", "").strip() for r in rows}
     ids = {i for i in ids if i.isascii() and i.isdigit() and len(i) < 18}  # "²".isdigit() is True
@@ -255,7 +258,7 @@ def _sessions_named_in(*, rows: list[dict[str, str]], user) -> dict[str, Trainin
     return {str(s.pk): s for s in qs}
 
 
-def import_create(*, user, name: str, content: bytes | IO[bytes]) -> ParticipantImport:
+def import_create(*, user: User, name: str, content: bytes | IO[bytes]) -> ParticipantImport:
     """Read the upload and store it with its preview; nothing is imported yet."""
     rows = import_file_read(name=name, content=content)
     sessions = _sessions_named_in(rows=rows, user=user)
@@ -346,7 +349,7 @@ def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
     return job
 
 
-def _attendance_from_import(*, participant: Participant, session: TrainingSession, status: str, by) -> None:
+def _attendance_from_import(*, participant: Participant, session: TrainingSession, status: str, by: User) -> None:
     attended = status == AttendanceStatus.ATTENDED
     attendance, created = Attendance.objects.get_or_create(
         participant=participant,

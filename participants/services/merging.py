@@ -8,17 +8,18 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from umkm_program.events import send_on_commit
+from users.models import User
 
 from ..counting import counts_changed, participant_session_ids
 from ..events import participants_merged
 from ..models import Attendance, AttendanceStatus, DuplicateCandidate, DuplicateStatus, Participant, ProposedChange
 
 # When both records were at the same session, the attendance that says more wins.
-_STATUS_RANK = {AttendanceStatus.ATTENDED: 3, AttendanceStatus.REGISTERED: 2, AttendanceStatus.NO_SHOW: 1}
+_STATUS_RANK: dict[str, int] = {AttendanceStatus.ATTENDED: 3, AttendanceStatus.REGISTERED: 2, AttendanceStatus.NO_SHOW: 1}
 _FILLABLE = ("email", "age_band", "business_name", "agency", "sector", "scale", "nib", "baseline_social_media", "phone")
 
 
-def participant_merge(*, keep: Participant, lose: Participant, by) -> Participant:
+def participant_merge(*, keep: Participant, lose: Participant, by: User) -> Participant:
     """Move `lose`'s attendances to `keep` and mark `lose` as merged into it, so the person counts once."""
     if keep.pk == lose.pk:
         raise ValidationError(_("A record cannot be merged into itself."))
@@ -79,7 +80,7 @@ def participant_merge(*, keep: Participant, lose: Participant, by) -> Participan
     return keep
 
 
-def duplicate_dismiss(*, candidate: DuplicateCandidate, by) -> DuplicateCandidate:
+def duplicate_dismiss(*, candidate: DuplicateCandidate, by: User) -> DuplicateCandidate:
     DuplicateCandidate.objects.filter(pk=candidate.pk, status=DuplicateStatus.OPEN).update(
         status=DuplicateStatus.DISMISSED, resolved_at=timezone.now(), resolved_by=by
     )

@@ -7,7 +7,7 @@ identifies the person is blanked or replaced by "Dihapus #<id>". Both write the 
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record
+from cities.models import City
 from cities.timezones import to_zone_time
 from umkm_program.redaction import redact
+from users.models import User
 
 from ..events import personal_data_erase, personal_data_export
 from ..models import (
@@ -47,7 +49,7 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _local(value: dt.datetime | None, city) -> str | None:
+def _local(value: dt.datetime | None, city: City) -> str | None:
     if value is None:
         return None
     return f"{to_zone_time(value, city.time_zone):%Y-%m-%d %H:%M} {city.zone_label}"
@@ -62,7 +64,7 @@ def participant_personal_data(*, participant: Participant) -> dict[str, Any]:
         .select_related("session", "session__city")
         .order_by("session__starts_at", "pk")
     )
-    data = {
+    data: dict[str, Any] = {
         "export_version": EXPORT_VERSION,
         "exported_at": _iso(timezone.now()),
         "participant": {
@@ -110,11 +112,11 @@ def participant_personal_data(*, participant: Participant) -> dict[str, Any]:
     }
     # The copies apps above keep (the outbox: contact preference, messages) add their own sections.
     for _receiver, sections in personal_data_export.send(sender=Participant, participant_ids=ids):
-        data.update(sections)
+        data.update(cast(dict[str, Any], sections))
     return data
 
 
-def participant_export_personal_data(*, participant: Participant, by) -> dict[str, Any]:
+def participant_export_personal_data(*, participant: Participant, by: User) -> dict[str, Any]:
     """The export an admin downloads on the person's request; the download itself is audited."""
     data = participant_personal_data(participant=participant)
     audit_record(
@@ -136,7 +138,7 @@ def erasure_reason_check(*, reason: str, reference: str) -> tuple[str, str]:
     return reason, reference
 
 
-def participant_erase(*, participant: Participant, by, reason: str, reference: str = "") -> bool:
+def participant_erase(*, participant: Participant, by: User | None, reason: str, reference: str = "") -> bool:
     """Erase the person's personal data (and that of records merged into them). Returns False if already erased.
 
     Every copy goes: the record, uploaded rows and previews, proposed changes, the outbox (text,
@@ -162,9 +164,9 @@ def participant_erase(*, participant: Participant, by, reason: str, reference: s
             person.save(update_fields=[*ERASED_FIELDS, "whatsapp_opt_in", "erased_at", "updated_at"])
         ids = [p.pk for p in people]
         # The copies apps above keep (the outbox) are erased in this same transaction: all or nothing.
-        erased_elsewhere = {}
+        erased_elsewhere: dict[str, int] = {}
         for _receiver, counts in personal_data_erase.send(sender=Participant, participant_ids=ids, now=now):
-            erased_elsewhere.update(counts)
+            erased_elsewhere.update(cast(dict[str, int], counts))
         # Proposed changes hold the values someone typed for the person: they go with the rest.
         proposals_deleted, _by_model = ProposedChange.objects.filter(participant_id__in=ids).delete()
         # Open merge-queue entries would show an erased person next to someone else: close them.
@@ -218,7 +220,7 @@ def _mentions(text: str, known: list[str]) -> bool:
     return any(v.lower() in lowered or (v.isdigit() and v in digits) for v in known)
 
 
-def _scrub_json(value, known: list[str]):
+def _scrub_json(value: Any, known: list[str]) -> Any:
     """A JSON value with every string that mentions a known value redacted."""
     if isinstance(value, dict):
         return {k: _scrub_json(v, known) for k, v in value.items()}

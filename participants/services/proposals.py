@@ -13,6 +13,7 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import audit_record
 from sessions_app.models import TrainingSession
+from users.models import User
 
 from ..models import Participant, ProposalSource, ProposalStatus, ProposedChange
 from .editing import participant_update
@@ -62,7 +63,7 @@ def proposed_change_record(
     return ProposedChange.objects.create(participant=participant, session=session, source=source, values=values)
 
 
-def _decide(*, proposal: ProposedChange, by, status: str) -> ProposedChange:
+def _decide(*, proposal: ProposedChange, by: User, status: str) -> ProposedChange:
     locked = ProposedChange.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != ProposalStatus.PENDING:
         raise ProposalAlreadyDecided()
@@ -73,7 +74,7 @@ def _decide(*, proposal: ProposedChange, by, status: str) -> ProposedChange:
     return locked
 
 
-def proposed_change_accept(*, proposal: ProposedChange, by) -> list[str]:
+def proposed_change_accept(*, proposal: ProposedChange, by: User) -> list[str]:
     """Apply the proposal to the person through the editing service; returns the fields that changed.
 
     Raises ProposalAlreadyDecided, or the editing service's ValidationError (nothing is then decided).
@@ -92,7 +93,7 @@ def proposed_change_accept(*, proposal: ProposedChange, by) -> list[str]:
     return changed
 
 
-def proposed_change_reject(*, proposal: ProposedChange, by) -> ProposedChange:
+def proposed_change_reject(*, proposal: ProposedChange, by: User) -> ProposedChange:
     """Refuse the proposal: the person stays as stored. Raises ProposalAlreadyDecided."""
     with transaction.atomic():
         locked = _decide(proposal=proposal, by=by, status=ProposalStatus.REJECTED)

@@ -1,5 +1,6 @@
 """Creating participants from the walk-in, self-registration and import forms; a public form never updates one."""
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from sessions_app.models import Audience, TrainingSession
 from umkm_program.events import send_on_commit
+from users.models import User
 
 from ..consent import CURRENT_CONSENT_VERSION
 from ..counting import counts_changed
@@ -37,7 +39,7 @@ def _kind_for(session: TrainingSession) -> str:
 
 
 def participant_create(
-    *, data: dict[str, Any], session: TrainingSession, by=None, consent_version: str = CURRENT_CONSENT_VERSION
+    *, data: dict[str, Any], session: TrainingSession, by: User | None = None, consent_version: str = CURRENT_CONSENT_VERSION
 ) -> Participant:
     """A new participant in the session's city, with the consent version they agreed to.
 
@@ -66,7 +68,9 @@ class RegistrationClosed(Exception):
         self.reason = reason
 
 
-def participant_register_self(*, session: TrainingSession, data: dict[str, Any], client_id, language: str = "") -> Attendance:
+def participant_register_self(
+    *, session: TrainingSession, data: dict[str, Any], client_id: uuid.UUID | str | None, language: str = ""
+) -> Attendance:
     """Self-registration through the session's link: registered, not checked in.
 
     A public form never changes a stored person: a known phone registers that person as stored, and

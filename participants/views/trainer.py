@@ -62,7 +62,7 @@ class SessionScopedMixin(PersonalDataMixin):
             self._session.local_start = session_local(self._session)
             self._session.local_end = session_local(self._session, self._session.ends_at)
             self._session.user_may_change_attendance = self._session.attendance_closed_at is None or (
-                attendance_may_correct_after_close(user=self.request.user, session=self._session)
+                attendance_may_correct_after_close(user=self.request.user, session=self._session)  # type: ignore[arg-type]
             )
         return self._session
 

@@ -9,6 +9,7 @@ A rebuild replaces the programme's rows in one transaction under the programme's
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -61,7 +62,7 @@ def _first_starts(programme_id: int) -> dict:
         return dict(cursor.fetchall())
 
 
-def _invitation_rows(programme_id: int):
+def _invitation_rows(programme_id: int) -> list[tuple[Any, ...]]:
     sql = """
         SELECT i.id, i.wave_id, p.gender, COALESCE(NULLIF(p.scale, ''), 'unknown'), p.city_id,
                COALESCE(s.partner_id, p.home_partner_id), i.participant_id,
@@ -75,10 +76,11 @@ def _invitation_rows(programme_id: int):
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [programme_id])
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
-def _answer_rows(programme_id: int):
+def _answer_rows(programme_id: int) -> list[tuple[Any, ...]]:
     sql = """
         SELECT r.invitation_id, q.code, q.kind, a.number, a.choice
         FROM surveys_surveyanswer a
@@ -89,10 +91,11 @@ def _answer_rows(programme_id: int):
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [programme_id, QuestionKind.TEXT])
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
-def _cohort(first_start) -> str:
+def _cohort(first_start: dt.datetime | str | None) -> str:
     """Month of the first counted attendance, in WIB (the zone the monitoring pages report in)."""
     if first_start is None:
         return "unknown"

@@ -164,7 +164,7 @@ def survey_reminders_plan(*, now: dt.datetime | None = None) -> int:
         people = {p.pk for p in eligible([i.participant for i in due])}
         sendable = [i for i in due if i.participant_id in people]
         for invitation in sendable:
-            zone = zones[invitation.session.city_id] if invitation.session_id else zones[invitation.participant.city_id]
+            zone = zones[invitation.session.city_id] if invitation.session_id else zones[invitation.participant.city_id]  # type: ignore[union-attr]  # the matching _id was checked first
             rows = survey_messages(invitations=[invitation], kind=NotificationKind.SURVEY_REMINDER, time_zone=zone)
             notifications_enqueue(rows=rows)
             total += len(rows)
@@ -173,11 +173,12 @@ def survey_reminders_plan(*, now: dt.datetime | None = None) -> int:
 
 
 def _subject(kind: str) -> str:
-    return {
+    subjects: dict[str, str] = {
         NotificationKind.SURVEY_FEEDBACK: _("How was the training? Tell us in two minutes"),
         NotificationKind.SURVEY_FOLLOW_UP: _("How is your business doing since the training?"),
         NotificationKind.SURVEY_REMINDER: _("Reminder: your answers still count"),
-    }[kind]
+    }
+    return subjects[kind]
 
 
 def survey_messages(*, invitations, kind: str, time_zone: str) -> list[Notification]:

@@ -2,13 +2,16 @@
 invitation that a later submission edits until the link closes; paper answers entered by trainers."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.models import Attendance, AttendanceStatus
+from participants.models import Attendance, AttendanceStatus, Participant
+from sessions_app.models import TrainingSession
+from users.models import User
 
 from ..links import link_token, new_nonce, token_hash
 from ..models import (
@@ -29,7 +32,7 @@ def current_questions(wave: SurveyWave) -> list[SurveyQuestion]:
     return list(wave.questions.filter(retired_at__isnull=True).order_by("position", "pk"))
 
 
-def answer_clean(question: SurveyQuestion, raw) -> dict | None:
+def answer_clean(question: SurveyQuestion, raw: Any) -> dict | None:
     """{"number"|"choice"|"text": value} for one raw answer, None when left empty; ValidationError when wrong."""
     raw = "" if raw is None else str(raw).strip()
     if raw == "":
@@ -67,7 +70,7 @@ def response_submit(
     invitation: SurveyInvitation,
     answers: dict,
     source: str = ResponseSource.LINK,
-    by=None,
+    by: User | None = None,
     now: dt.datetime | None = None,
 ) -> SurveyResponse:
     """Save the answers (question code -> raw value) of one invitation; a repeat edits the stored response.
@@ -106,7 +109,15 @@ def response_submit(
     return response
 
 
-def paper_response_enter(*, wave: SurveyWave, session, participant, answers: dict, by, now=None) -> SurveyResponse:
+def paper_response_enter(
+    *,
+    wave: SurveyWave,
+    session: TrainingSession,
+    participant: Participant,
+    answers: dict,
+    by: User,
+    now: dt.datetime | None = None,
+) -> SurveyResponse:
     """A trainer types in a feedback form filled on paper, for an attendee of their own session.
 
     Uses the person's invitation (creating one that is never sent, if none exists), so paper and
@@ -155,7 +166,7 @@ def question_revise(*, question: SurveyQuestion, changes: dict) -> SurveyQuestio
         return SurveyQuestion.objects.create(**fields, version=locked.version + 1)
 
 
-def participant_answers_erase(*, participant_ids) -> int:
+def participant_answers_erase(*, participant_ids: list[int]) -> int:
     """Blank the free-text answers of erased people (their figures stay, as the counts do)."""
     return (
         SurveyAnswer.objects.filter(response__invitation__participant_id__in=list(participant_ids))
