@@ -7,6 +7,7 @@ outbox's unique (recipient, subject, kind) keep one certificate and one message 
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from .numbers import number_new
 _NUMBER_ATTEMPTS = 5
 
 
-def _eligible_attendances(session: TrainingSession):
+def _eligible_attendances(session: TrainingSession) -> QuerySet[Attendance]:
     """Checked in, and a person whose data still exists (an erased person gets no new certificate)."""
     return Attendance.objects.filter(
         session=session,

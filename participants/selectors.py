@@ -1,7 +1,9 @@
 """Reads for the participants pages. Querysets always start from users/scoping.py."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
@@ -14,6 +16,7 @@ from users.scoping import participants_for, proposed_changes_for, sessions_for
 
 from .models import Attendance, AttendanceStatus, Participant, ProposalStatus, ProposedChange
 from .phones import phone_masked, phone_search_digits
+from .services.matching import Match
 
 SEARCH_LIMIT = 15
 
@@ -142,7 +145,7 @@ class ProposedField:
     proposed: str
 
 
-def _shown(field, value) -> str:
+def _shown(field: Any, value: object) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if field.choices:
@@ -201,7 +204,7 @@ class MatchOffer:
     city: str = ""
 
 
-def match_offers_for(*, user: User, session: TrainingSession, matches) -> list[MatchOffer]:
+def match_offers_for(*, user: User, session: TrainingSession, matches: Sequence[Match]) -> list[MatchOffer]:
     """THE rule for showing matches: full details for people in the user's scope, masked hints otherwise.
 
     Matching looks across the whole programme so that a returning person is recognised; outside
@@ -222,7 +225,7 @@ def match_offers_for(*, user: User, session: TrainingSession, matches) -> list[M
     for m in matches:
         p = m.participant
         first = first_attended.get(p.pk)
-        common = {
+        common: dict[str, Any] = {
             "participant_id": p.pk,
             "reason": m.reason,
             "score": m.score,

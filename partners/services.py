@@ -2,6 +2,8 @@
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from cities.models import City
 from users.models import User
 
 from .models import Partner, TotStatus, Trainer
@@ -22,7 +25,7 @@ def _check_partner_name(*, name: str, exclude_pk: int | None = None) -> None:
         raise ValidationError({"name": _("A partner with this name already exists.")})
 
 
-def partner_create(**fields) -> Partner:
+def partner_create(**fields: Any) -> Partner:
     unknown = set(fields) - set(PARTNER_FIELDS)
     if unknown:
         raise TypeError(f"partner_create cannot set {sorted(unknown)}")
@@ -30,7 +33,7 @@ def partner_create(**fields) -> Partner:
     return Partner.objects.create(**fields)
 
 
-def partner_update(*, partner: Partner, **fields) -> Partner:
+def partner_update(*, partner: Partner, **fields: Any) -> Partner:
     unknown = set(fields) - set(PARTNER_FIELDS)
     if unknown:
         raise TypeError(f"partner_update cannot set {sorted(unknown)}")
@@ -57,7 +60,7 @@ def _check_tot(*, tot_status: str, tot_started_on: dt.date | None, tot_certified
 
 
 @transaction.atomic
-def trainer_update(*, trainer: Trainer, cities=None, by: User | None = None, **fields) -> Trainer:
+def trainer_update(*, trainer: Trainer, cities: Iterable[City] | None = None, by: User | None = None, **fields: Any) -> Trainer:
     """Change a trainer's ToT status and dates, phone, activity and the cities they serve.
 
     Marking a trainer inactive withdraws their access on their next request (users/access.py)
@@ -80,7 +83,7 @@ def trainer_update(*, trainer: Trainer, cities=None, by: User | None = None, **f
     return trainer
 
 
-def trainer_create(*, user: User, partner: Partner, tot_status: str = TotStatus.NOT_STARTED, **fields) -> Trainer:
+def trainer_create(*, user: User, partner: Partner, tot_status: str = TotStatus.NOT_STARTED, **fields: Any) -> Trainer:
     """The trainer profile of a user; called when an invited trainer accepts. Idempotent per user."""
     trainer, _created = Trainer.objects.get_or_create(
         user=user, defaults={"partner": partner, "tot_status": tot_status, **fields}

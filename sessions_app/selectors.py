@@ -134,7 +134,8 @@ def roadshows_for_list(*, user: User, filters: dict) -> QuerySet[Roadshow]:
     if filters.get("audience"):  # roadshows holding a session for that audience; the count is of those sessions
         qs = qs.filter(Exists(TrainingSession.objects.filter(roadshow=OuterRef("pk"), audience=filters["audience"])))
         counted &= Q(sessions__audience=filters["audience"])
-    return qs.annotate(session_count=Count("sessions", filter=counted, distinct=True)).order_by("starts_on", "city__name")
+    listed: QuerySet[Roadshow] = qs.annotate(session_count=Count("sessions", filter=counted, distinct=True))
+    return listed.order_by("starts_on", "city__name")
 
 
 def sessions_upcoming_for_trainer(*, user: User) -> QuerySet[TrainingSession]:

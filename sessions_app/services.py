@@ -8,6 +8,7 @@ silently overwriting someone else's change.
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,8 +16,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities.models import City, Programme
 from cities.timezones import city_time_text, city_zone, zone_date
-from partners.models import TotStatus, Trainer
+from partners.models import Partner, TotStatus, Trainer
 from umkm_program.events import send_on_commit
 from users.models import User
 
@@ -51,7 +53,7 @@ ROADSHOW_EDITABLE = ("starts_on", "ends_on", "status", "notes")
 # --- rules ------------------------------------------------------------------------------------
 
 
-def _check_roadshow_dates(*, programme, starts_on: dt.date, ends_on: dt.date) -> None:
+def _check_roadshow_dates(*, programme: Programme, starts_on: dt.date, ends_on: dt.date) -> None:
     errors = {}
     if ends_on < starts_on:
         errors["ends_on"] = _("The end date must be on or after the start date.")
@@ -142,7 +144,7 @@ def _registrations(session: TrainingSession) -> int:
     return session.attendances.count()
 
 
-def _record_change(session: TrainingSession, *, kind: str, by: User | None, reason: str, **new) -> None:
+def _record_change(session: TrainingSession, *, kind: str, by: User | None, reason: str, **new: Any) -> None:
     """Record a cancel/move of `session` (still holding its old time and venue) for the people registered to it.
 
     Nobody registered, nobody to tell: nothing is recorded. `new` carries new_starts_at/new_ends_at for a move.
@@ -180,7 +182,7 @@ def _announce(session: TrainingSession, *, before: list | None = None, moved: bo
     )
 
 
-def _bump(model, *, pk: int, expected_version: int, changes: dict) -> None:
+def _bump(model: type[Roadshow] | type[TrainingSession], *, pk: int, expected_version: int, changes: dict) -> None:
     """Write `changes` only if nobody saved since `expected_version`; raise EditConflict otherwise."""
     updated = model.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1, **changes)
     if not updated:
@@ -192,7 +194,14 @@ def _bump(model, *, pk: int, expected_version: int, changes: dict) -> None:
 
 
 def roadshow_create(
-    *, programme, city, partner, starts_on: dt.date, ends_on: dt.date, notes: str = "", status: str = RoadshowStatus.PLANNED
+    *,
+    programme: Programme,
+    city: City,
+    partner: Partner,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    notes: str = "",
+    status: str = RoadshowStatus.PLANNED,
 ) -> Roadshow:
     _check_roadshow_dates(programme=programme, starts_on=starts_on, ends_on=ends_on)
     return Roadshow.objects.create(
@@ -201,7 +210,7 @@ def roadshow_create(
 
 
 @transaction.atomic
-def roadshow_update(*, roadshow: Roadshow, expected_version: int, **changes) -> Roadshow:
+def roadshow_update(*, roadshow: Roadshow, expected_version: int, **changes: Any) -> Roadshow:
     """Change a roadshow's dates, status or notes; its sessions must still fit inside the new dates."""
     unknown = set(changes) - set(ROADSHOW_EDITABLE)
     if unknown:
@@ -290,7 +299,7 @@ def _lock_session(session: TrainingSession, expected_version: int) -> TrainingSe
 
 @transaction.atomic
 def session_update(
-    *, session: TrainingSession, expected_version: int, by: User | None = None, reason: str = "", **changes
+    *, session: TrainingSession, expected_version: int, by: User | None = None, reason: str = "", **changes: Any
 ) -> TrainingSession:
     """Edit a session. A change of time or venue is a move: refused for completed sessions,
     re-checks the trainers' other bookings, and is recorded for the registered people."""

@@ -1,6 +1,7 @@
 """Who gets a message on which channel, in which language, with which text."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import signing
@@ -11,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cities.timezones import zone_time_text
+from participants.models import Participant
 
 from ..models import Channel, ContactPreference, NotificationKind
 
@@ -52,21 +54,22 @@ def opt_out_token(recipient_key: str) -> str:
 
 def opt_out_recipient(token: str) -> str | None:
     try:
-        return signing.loads(token, salt=OPT_OUT_SALT)
+        key: str = signing.loads(token, salt=OPT_OUT_SALT)
     except signing.BadSignature:
         return None
+    return key
 
 
 def opt_out_url(recipient_key: str) -> str:
     path = reverse("notifications:opt-out", args=[opt_out_token(recipient_key)])
-    return settings.NOTIFY_PUBLIC_BASE_URL.rstrip("/") + path
+    return str(settings.NOTIFY_PUBLIC_BASE_URL).rstrip("/") + path
 
 
-def preferences_for(recipient_keys) -> dict[str, ContactPreference]:
+def preferences_for(recipient_keys: Iterable[str]) -> dict[str, ContactPreference]:
     return {p.recipient_key: p for p in ContactPreference.objects.filter(recipient_key__in=list(recipient_keys))}
 
 
-def language_for(recipient, preference: ContactPreference | None) -> str:
+def language_for(recipient: object, preference: ContactPreference | None) -> str:
     """The recipient's chosen language, else the platform default (Indonesian)."""
     codes = {code for code, _name in settings.LANGUAGES}
     for candidate in (preference.language if preference else "", getattr(recipient, "language", "")):
@@ -75,7 +78,7 @@ def language_for(recipient, preference: ContactPreference | None) -> str:
     return settings.LANGUAGE_CODE
 
 
-def participant_channel(participant) -> tuple[str, str] | None:
+def participant_channel(participant: Participant) -> tuple[str, str] | None:
     """WhatsApp only with the participant's opt-in; else e-mail, else SMS; None when unreachable."""
     if participant.phone and participant.whatsapp_opt_in:
         return Channel.WHATSAPP, participant.phone

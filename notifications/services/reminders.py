@@ -6,6 +6,8 @@ nothing. Rows carry `send_after`; the sender delivers them when they are due.
 """
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -162,7 +164,7 @@ def session_changes_notify(*, now: dt.datetime) -> int:
     return total
 
 
-def _registered(session, statuses=(AttendanceStatus.REGISTERED,)):
+def _registered(session: TrainingSession, statuses: Sequence[str] = (AttendanceStatus.REGISTERED,)) -> list[Attendance]:
     return list(
         Attendance.objects.filter(
             session=session,
@@ -174,8 +176,8 @@ def _registered(session, statuses=(AttendanceStatus.REGISTERED,)):
     )
 
 
-def _place(session) -> str:
-    return session.venue or session.online_url or session.city.name
+def _place(session: TrainingSession) -> str:
+    return str(session.venue or session.online_url or session.city.name)
 
 
 def _existing_and_preferences(*, subject: str, kind: str, keys: set[str]) -> tuple[set[str], dict]:
@@ -188,7 +190,16 @@ def _existing_and_preferences(*, subject: str, kind: str, keys: set[str]) -> tup
     return existing, preferences_for(keys - existing)
 
 
-def _participant_rows(*, session, attendances, kind, send_after, subject=None, old_starts_at=None, reason="") -> list:
+def _participant_rows(
+    *,
+    session: TrainingSession,
+    attendances: Iterable[Attendance],
+    kind: str,
+    send_after: dt.datetime,
+    subject: str | None = None,
+    old_starts_at: dt.datetime | None = None,
+    reason: str = "",
+) -> list[Notification]:
     subject = subject or session_subject(session)
     keys = {participant_key(a.participant_id) for a in attendances}
     existing, preferences = _existing_and_preferences(subject=subject, kind=kind, keys=keys)
@@ -215,7 +226,9 @@ def _participant_rows(*, session, attendances, kind, send_after, subject=None, o
     return rows
 
 
-def _user_rows(*, session, users, kind, send_after, context) -> list:
+def _user_rows(
+    *, session: TrainingSession, users: Iterable[User], kind: str, send_after: dt.datetime, context: dict[str, Any]
+) -> list[Notification]:
     subject = session_subject(session)
     keys = {user_key(u.pk) for u in users}
     existing, preferences = _existing_and_preferences(subject=subject, kind=kind, keys=keys)
@@ -236,7 +249,17 @@ def _user_rows(*, session, users, kind, send_after, context) -> list:
     return rows
 
 
-def _row(kind, route, key, subject, session, language, context, send_after, **recipient) -> Notification:
+def _row(
+    kind: str,
+    route: tuple[str, str],
+    key: str,
+    subject: str,
+    session: TrainingSession,
+    language: str,
+    context: dict[str, Any],
+    send_after: dt.datetime,
+    **recipient: Any,
+) -> Notification:
     channel, address = route
     subject_line, body, params = message_render(kind=kind, language=language, context=context)
     return Notification(

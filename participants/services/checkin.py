@@ -6,6 +6,7 @@ nothing; two trainers checking in the same person at once meet at the unique
 (participant, session) constraint and both get the one attendance.
 """
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def attendance_check_in(
     client_id: uuid.UUID,
     device: str = "",
     source: str = RegistrationSource.TRAINER,
-    at=None,
+    at: dt.datetime | None = None,
 ) -> CheckInResult:
     """Mark the participant as attended at the session. Idempotent by client_id and by (participant, session).
 
@@ -152,7 +153,7 @@ def _upsert_attended(
     device: str,
     only_while_open: bool,
     source: str = RegistrationSource.TRAINER,
-    at=None,
+    at: dt.datetime | None = None,
 ) -> CheckInResult | None:
     """The one-statement check-in; None if `only_while_open` and attendance turned out to be closed."""
     # No separate look-up by client_id: a replay meets its own row in the upsert and changes nothing.
@@ -197,7 +198,7 @@ def attendance_check_in_matched(
     client_id: uuid.UUID,
     reason: str,
     device: str = "",
-    at=None,
+    at: dt.datetime | None = None,
 ) -> CheckInResult:
     """Check in, at the user's own session, a person registered by another partner, with the stated reason.
 
@@ -228,13 +229,15 @@ def attendance_check_in_matched(
     return result
 
 
-def _closed_at_shared_lock(*, session_id: int):
+def _closed_at_shared_lock(*, session_id: int) -> dt.datetime | None:
     """When attendance was closed, read under a lock that other walk-ins share but closing waits for."""
     if connection.vendor != "postgresql":  # SQLite runs one writer at a time anyway
-        return TrainingSession.objects.values_list("attendance_closed_at", flat=True).get(pk=session_id)
+        closed_at: dt.datetime | None = TrainingSession.objects.values_list("attendance_closed_at", flat=True).get(pk=session_id)
+        return closed_at
     with connection.cursor() as cursor:
         cursor.execute("SELECT attendance_closed_at FROM sessions_app_trainingsession WHERE id = %s FOR SHARE", [session_id])
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+        return row[0] if row else None
 
 
 def participant_walk_in(
@@ -246,7 +249,7 @@ def participant_walk_in(
     device: str = "",
     uncertain_matches: Sequence[Match] = (),
     language: str = "",
-    at=None,
+    at: dt.datetime | None = None,
 ) -> CheckInResult:
     """Create a participant who just walked in and check them in, once per client_id.
 

@@ -1,5 +1,6 @@
 """CSV and XLSX exports of participants and attendance. Callers pass querysets from users/scoping.py."""
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -42,7 +43,7 @@ def _participant_rows(qs: QuerySet[Participant]) -> tuple[list[str], Iterator[li
     ]
     qs = _exported_participants(qs).select_related("city").order_by("pk")
 
-    def rows():
+    def rows() -> Iterator[list]:
         for p in qs.iterator(chunk_size=2000):
             yield [
                 p.pk,
@@ -66,7 +67,7 @@ def _participant_rows(qs: QuerySet[Participant]) -> tuple[list[str], Iterator[li
     return header, rows()
 
 
-def _local(value, tz_name):
+def _local(value: dt.datetime | None, tz_name: str) -> str:
     if value is None:
         return ""
     return to_zone_time(value, tz_name).strftime("%Y-%m-%d %H:%M")
@@ -87,7 +88,7 @@ def _attendance_rows(qs: QuerySet[Attendance]) -> tuple[list[str], Iterator[list
     ]
     qs = qs.select_related("session", "session__city", "participant").order_by("session__starts_at", "pk")
 
-    def rows():
+    def rows() -> Iterator[list]:
         for a in qs.iterator(chunk_size=2000):
             tz = a.session.city.time_zone
             zone = a.session.city.zone_label

@@ -9,6 +9,7 @@ these twice or concurrently adds nothing.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.template.loader import render_to_string
@@ -34,7 +35,7 @@ FOLLOW_UP_GRACE_DAYS = 7
 REMINDER_AFTER = dt.timedelta(days=5)
 
 
-def eligible(participants) -> list[Participant]:
+def eligible(participants: Iterable[Participant]) -> list[Participant]:
     """People who may be asked: consent given, not erased or merged away, not test data, reachable, not opted out."""
     people = [
         p
@@ -92,7 +93,7 @@ def _follow_up_at(first_start: dt.datetime, *, time_zone: str, days: int) -> dt.
     return dt.datetime.combine(local_day, FOLLOW_UP_HOUR, tzinfo=to_zone_time(first_start, time_zone).tzinfo)
 
 
-def _first_attendances(*, wave: SurveyWave, now: dt.datetime):
+def _first_attendances(*, wave: SurveyWave, now: dt.datetime) -> list[tuple[int, dt.datetime, int]]:
     """(participant id, first counted session start, its city) of UMKM whose follow-up may fall around now."""
     sql, params = counted_attendances_sql(
         programme_id=wave.programme_id, columns=["a.participant_id", "s.starts_at", "s.city_id", "p.kind"]
@@ -108,10 +109,19 @@ def _first_attendances(*, wave: SurveyWave, now: dt.datetime):
     """  # noqa: S608  only the fixed fragment above is interpolated
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, earliest, latest, wave.pk])
-        return cursor.fetchall()
+        rows: list[tuple[int, dt.datetime, int]] = cursor.fetchall()
+        return rows
 
 
-def _invite(*, wave, people, session, send_after, time_zone, now) -> int:
+def _invite(
+    *,
+    wave: SurveyWave,
+    people: list[Participant],
+    session: TrainingSession | None,
+    send_after: dt.datetime,
+    time_zone: str,
+    now: dt.datetime,
+) -> int:
     if not people:
         return 0
     closes_at = send_after + dt.timedelta(days=wave.open_days)
@@ -181,7 +191,7 @@ def _subject(kind: str) -> str:
     return subjects[kind]
 
 
-def survey_messages(*, invitations, kind: str, time_zone: str) -> list[Notification]:
+def survey_messages(*, invitations: Iterable[SurveyInvitation], kind: str, time_zone: str) -> list[Notification]:
     """Outbox rows for these invitations, each in the participant's language, keyed by invitation."""
     invitations = list(invitations)
     keys = {participant_key(i.participant_id) for i in invitations}
@@ -197,7 +207,7 @@ def survey_messages(*, invitations, kind: str, time_zone: str) -> list[Notificat
             context = {
                 "name": person.full_name,
                 "survey": invitation.wave.name,
-                "title": invitation.session.title if invitation.session_id else "",
+                "title": invitation.session.title if invitation.session else "",
                 "url": survey_url(invitation.nonce),
                 "closes": date_format(to_zone_time(invitation.closes_at, time_zone).date(), "j F Y"),
                 "opt_out_url": opt_out_url(key),
