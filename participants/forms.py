@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .consent import CURRENT_CONSENT_VERSION, consent_text
 from .models import BusinessScale, ErasureReason, Gender, MatchReason, Participant, Sector, SocialMediaUse
 from .phones import phone_display, phone_normalise
+from .validators import nib_clean, validate_nib
 
 
 class ParticipantForm(forms.ModelForm):
@@ -83,9 +84,8 @@ class ParticipantForm(forms.ModelForm):
         return phone_normalise(self.cleaned_data["phone"])
 
     def clean_nib(self):
-        nib = (self.cleaned_data.get("nib") or "").replace(" ", "")
-        if nib and not (nib.isascii() and nib.isdigit() and len(nib) == 13):
-            raise ValidationError(_("The NIB has exactly 13 digits."), code="invalid_nib")
+        nib = nib_clean(self.cleaned_data.get("nib"))
+        validate_nib(nib)
         return nib
 
     def participant_data(self) -> dict:
@@ -181,9 +181,8 @@ class ParticipantEditForm(forms.ModelForm):
         return phone_normalise(self.cleaned_data["phone"])
 
     def clean_nib(self):
-        nib = (self.cleaned_data.get("nib") or "").replace(" ", "")
-        if nib and not (nib.isascii() and nib.isdigit() and len(nib) == 13):
-            raise ValidationError(_("The NIB has exactly 13 digits."), code="invalid_nib")
+        nib = nib_clean(self.cleaned_data.get("nib"))
+        validate_nib(nib)
         return nib
 
     def clean_updated_at(self):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_nib
+
 
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
@@ -61,7 +63,9 @@ class Participant(models.Model):
     agency = models.CharField(_("agency"), max_length=200, blank=True)
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices, blank=True)
     scale = models.CharField(_("business scale"), max_length=10, choices=BusinessScale.choices, blank=True)
-    nib = models.CharField(_("NIB (business identification number)"), max_length=13, blank=True, db_index=True)
+    nib = models.CharField(
+        _("NIB (business identification number)"), max_length=13, blank=True, db_index=True, validators=[validate_nib]
+    )
     baseline_social_media = models.CharField(
         _("social-media use at baseline"), max_length=16, choices=SocialMediaUse.choices, blank=True
     )

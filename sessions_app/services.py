@@ -19,20 +19,12 @@ from django.utils.translation import gettext as _
 from cities.models import City, Programme
 from cities.timezones import city_time_text, city_zone, zone_date
 from partners.models import Partner, TotStatus, Trainer
+from umkm_program.conflicts import EditConflict
 from umkm_program.events import send_on_commit
 from users.models import User
 
 from .events import session_changed
 from .models import Roadshow, RoadshowStatus, SessionChange, SessionChangeKind, SessionStatus, TrainingSession
-
-
-class EditConflict(Exception):
-    """Someone else saved the row since the user loaded it."""
-
-    def __init__(self, current_version: int):
-        super().__init__(current_version)
-        self.current_version = current_version
-
 
 # Fields a session edit may change; anything else is not the editor's business.
 SESSION_EDITABLE = (

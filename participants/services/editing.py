@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from umkm_program.conflicts import EditConflict
 from umkm_program.events import send_on_commit
 from users.models import User
 
@@ -20,6 +21,7 @@ from ..counting import counts_changed, participant_session_ids
 from ..events import participant_name_changed
 from ..models import DuplicateCandidate, Participant, ParticipantKind
 from ..phones import phone_normalise
+from ..validators import nib_clean, validate_nib
 from .locks import advisory_lock
 
 # What a correction may change; consent, merge and erasure have their own services.
@@ -41,10 +43,6 @@ EDITABLE_FIELDS = (
 )
 # Attributes the roll-ups count or slice by: changing one recounts every session the person is in.
 COUNTED_FIELDS = ("gender", "scale", "kind", "sector", "baseline_social_media")
-
-
-class EditConflict(Exception):
-    """Someone else saved this participant since the editor loaded the page."""
 
 
 class PhoneTaken(ValidationError):
@@ -73,9 +71,11 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         except ValidationError as exc:
             errors["phone"] = exc.error_list
     if "nib" in values:
-        nib = (values["nib"] or "").replace(" ", "")
-        if nib and not (nib.isascii() and nib.isdigit() and len(nib) == 13):
-            errors["nib"] = [ValidationError(_("The NIB has exactly 13 digits."), code="invalid_nib")]
+        nib = nib_clean(values["nib"])
+        try:
+            validate_nib(nib)
+        except ValidationError as exc:
+            errors["nib"] = exc.error_list
         values["nib"] = nib
     for name in ("full_name", "business_name", "agency", "email"):
         if name in values:

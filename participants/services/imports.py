@@ -23,6 +23,7 @@ from users.scoping import participants_for, sessions_for
 from ..counting import counts_changed
 from ..models import Attendance, AttendanceStatus, Gender, ImportStatus, Participant, ParticipantImport, RegistrationSource
 from ..phones import phone_normalise
+from ..validators import nib_is_valid
 from .import_files import import_file_rows
 from .matching import Match, Person, duplicate_candidates_record, participants_find_matches_many
 from .registration import participant_create
@@ -122,7 +123,7 @@ def _row_check(row: dict[str, str], sessions: dict[str, TrainingSession]) -> dic
         except ValidationError:
             errors.append(_("“%(email)s” is not an e-mail address") % {"email": row["email"]})
     nib = row.get("nib", "")
-    if nib and not (nib.isascii() and nib.isdigit() and len(nib) == 13):
+    if not nib_is_valid(nib):
         errors.append(_("NIB must be 13 digits"))
     gender = _GENDERS.get(row.get("gender", "").lower(), Gender.UNSPECIFIED if not row.get("gender") else None)
     if gender is None:

@@ -46,6 +46,7 @@ from ..services.checkin import (
     participant_walk_in,
 )
 from ..services.matching import participant_find_matches
+from ..validators import nib_is_valid
 from .common import RUNS_SESSIONS, PersonalDataMixin, device_of
 
 # A page the service worker may keep for offline use (static/pwa/sw.js): the server decides, page by page.
@@ -366,7 +367,7 @@ class ParticipantMatchesView(SessionScopedMixin, View):
         matches = participant_find_matches(
             city_id=session.city_id,
             phone=phone,
-            nib=nib if len(nib) == 13 else "",
+            nib=nib if nib_is_valid(nib) else "",
             full_name=request.GET.get("full_name", ""),
             business_name=request.GET.get("business_name", "") or request.GET.get("agency", ""),
         )
