@@ -45,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkins", type=int, default=30)
     parser.add_argument("--skip-full", action="store_true", help="only the per-check-in figures")
+    parser.add_argument("--slowest", action="store_true", help="print the slowest SQL statements of the slowest refresh")
     args = parser.parse_args()
 
     import django
@@ -127,10 +128,15 @@ def main() -> None:
             progress_refresh(programme_id=programme.pk)
             refresh_ms.append((time.perf_counter() - start) * 1000)
         refresh_q.append(len(queries))
+        if refresh_ms[-1] >= max(refresh_ms):
+            slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
     print(f"check-in service, counted attendance kept in its transaction ({len(registered)} check-ins):")
     print(f"  time ms: {_summary(check_in_ms)}; SQL queries: {_summary(check_in_q)}")
     print("refresh of the slices one check-in touched (progress_refresh, what the worker runs):")
     print(f"  time ms: {_summary(refresh_ms)}; SQL queries: {_summary(refresh_q)}")
+    if args.slowest:
+        for query in slowest:
+            print(f"  {float(query['time']) * 1000:.0f} ms: {query['sql'][:600]}")
 
     announced.clear()
     for attendance in registered:  # leave the data as it was

@@ -217,15 +217,15 @@ def figures_for_slices(*, programme_id: int, keys: set[FineKey]) -> Figures:
             build.session(*row)
     session_ids = list(build.figures.session_keys)
     if session_ids:
+        # One pass over the touched sessions' attendances gives both their states and the attended traits.
         real = Attendance.objects.filter(session_id__in=session_ids, participant__is_test=False).order_by()
-        for session_id, status, n in real.values_list("session_id", "status").annotate(n=Count("pk")):
-            build.state(session_id, status, n)
-        attended = real.filter(status=AttendanceStatus.ATTENDED)
-        for session_id, *values, n in attended.values_list(
-            "session_id", *(f"participant__{name}" for name in DIMENSION_FIELDS.values())
+        for session_id, status, *values, n in real.values_list(
+            "session_id", "status", *(f"participant__{name}" for name in DIMENSION_FIELDS.values())
         ).annotate(n=Count("pk")):
-            for dimension, value in zip(DIMENSION_FIELDS, values, strict=True):
-                build.attended_trait(session_id, dimension, value, n)
+            build.state(session_id, status, n)
+            if status == AttendanceStatus.ATTENDED:
+                for dimension, value in zip(DIMENSION_FIELDS, values, strict=True):
+                    build.attended_trait(session_id, dimension, value, n)
     counted = CountedAttendance.objects.filter(slices_q(keys), programme_id=programme_id).order_by()
     traits = (
         "participant__kind",
