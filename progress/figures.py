@@ -151,8 +151,22 @@ _COUNTED_SETS = {0b0011: "snapshot", 0b1111: "gender", 0b1101: "sector", 0b1110:
 _FIELD_DIMENSIONS = {name: dimension for dimension, name in DIMENSION_FIELDS.items()}
 
 
-def figures_from_raw(*, programme_id: int) -> Figures:
-    """Every finest slice of the programme, recomputed from the raw rows (grouped queries; memory follows sessions)."""
+# The counted people as kept in their table: what the rebuild and the check read right after
+# counted_attendance_rebuild has compared that table with the rule on raw rows and repaired it.
+_KEPT_COUNTED_SQL = """
+SELECT c.session_id, p.kind, p.gender, p.scale, p.sector, p.baseline_social_media
+FROM participants_countedattendance c JOIN participants_participant p ON p.id = c.participant_id
+WHERE c.programme_id = %s
+"""
+
+
+def figures_from_raw(*, programme_id: int, counted_checked: bool = False) -> Figures:
+    """Every finest slice of the programme, recomputed from the raw rows (grouped queries; memory follows sessions).
+
+    `counted_checked`: the caller has just made the counted-attendance table equal the rule on raw
+    rows (counted_attendance_rebuild, same transaction), so the counted people are read from it
+    rather than worked out from every attendance a second time.
+    """
     build = _Builder()
     for row in TrainingSession.objects.filter(programme_id=programme_id).values_list(*_SESSION_COLUMNS):
         build.session(*row)
@@ -168,7 +182,10 @@ def figures_from_raw(*, programme_id: int) -> Figures:
             elif status == AttendanceStatus.ATTENDED:
                 value = {"gender": gender, "sector": sector, "baseline_social_media": social}[name]
                 build.attended_trait(session_id, _FIELD_DIMENSIONS[name], value, n)
-        counted, params = counted_attendances_sql(programme_id=programme_id, columns=_COUNTED_COLUMNS)
+        if counted_checked:
+            counted, params = _KEPT_COUNTED_SQL, [programme_id]
+        else:
+            counted, params = counted_attendances_sql(programme_id=programme_id, columns=_COUNTED_COLUMNS)
         cursor.execute(_COUNTED_SQL.format(counted=counted), params)
         for session_id, kind, gender, scale, sector, social, grouping, n in cursor.fetchall():
             name = _COUNTED_SETS[grouping]

@@ -167,7 +167,7 @@ def progress_rebuild(*, programme_id: int) -> int:
             return 0
         _room_for_whole_programme()
         counted_attendance_rebuild(programme_id=programme_id)
-        return _replace_all(programme_id, figures_from_raw(programme_id=programme_id))
+        return _replace_all(programme_id, figures_from_raw(programme_id=programme_id, counted_checked=True))
 
 
 # --- following changes ------------------------------------------------------------------------
@@ -400,7 +400,7 @@ def progress_check(*, programme_id: int) -> ProgressCheck | None:
             return None
         _room_for_whole_programme()
         counted = counted_attendance_rebuild(programme_id=programme_id)
-        figures = figures_from_raw(programme_id=programme_id)
+        figures = figures_from_raw(programme_id=programme_id, counted_checked=True)
         snapshots, dimensions, sessions = _all_rows(programme_id, figures, timezone.now())
         expected_snapshots = {row.key: tuple(getattr(row, m) for m in METRICS) for row in snapshots}
         expected_dimensions = {
