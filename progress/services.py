@@ -1,12 +1,14 @@
 """Writing the roll-ups: following each change incrementally, and the full rebuild that checks them.
 
-What counts is defined once, in participants/counting.py; the figures of a slice are computed in
-progress/figures.py. A change in a lower app announces the finest slices it touched
-(participants.events.counts_changed, on commit); progress/receivers.py records them as
-PendingSlice rows and queues `progress.refresh`, which recounts those slices and moves their
-city/partner/audience/day totals by the difference, under the programme's row lock, so two
-refreshes never interleave and each reads what committed before it. The full rebuild recomputes
-everything from the raw rows; the nightly check runs it, reports any difference and repairs it.
+What counts is defined once, in participants/counting.py; the figures of a session are computed in
+progress/figures.py. A change in a lower app announces the sessions it touched, each with its finest
+slice (participants.events.counts_changed, sessions_app.events.session_changed, on commit);
+progress/receivers.py records them as PendingSlice rows and queues `progress.refresh`, which
+recounts those sessions (SessionRollup keeps every figure of each session), re-sums their slices
+from the session rows and moves the city/partner/audience/day totals by the difference, under the
+programme's row lock, so two refreshes never interleave and each reads what committed before it.
+The full rebuild recomputes everything from the raw rows; the nightly check runs it, reports any
+difference and repairs it.
 """
 
 import itertools
