@@ -10,9 +10,10 @@ It works on the main programme (the largest started one, as the KSP view picks i
 2. `--checkins` times, one at a time: a person is checked in at a session of the programme they
    are not at yet (spread over sessions and over the participant table) through the service (`attendance_check_in`, which keeps the
    counted attendance in its transaction), then the refresh the worker would run
-   (`progress_refresh`) recounts the slices that check-in touched (recorded as the receiver would); each step's wall time and SQL
-   queries are reported (median, p95, max), then the check-ins are undone through the service and
-   refreshed again, so the data ends as it began.
+   (`progress_refresh`) recounts the sessions that check-in touched and re-sums their slices
+   (recorded as the receiver would); each step's wall time and SQL queries are reported (median,
+   p95, max; `--slowest` adds the slowest statements of the slowest refresh), then the check-ins
+   are undone through the service and refreshed again, so the data ends as it began.
 No worker or broker is needed: the refresh is called in-process, as the Celery task calls it.
 """
 
@@ -45,6 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkins", type=int, default=30)
     parser.add_argument("--skip-full", action="store_true", help="only the per-check-in figures")
+    parser.add_argument("--slowest", action="store_true", help="print the slowest SQL statements of the slowest refresh")
     args = parser.parse_args()
 
     import django
@@ -59,7 +61,8 @@ def main() -> None:
     from participants.models import Attendance, CountedAttendance, Participant, RegistrationSource
     from participants.services.checkin import attendance_check_in, attendance_undo_check_in
     from progress import services
-    from progress.services import progress_check, progress_rebuild, progress_refresh, progress_slices_mark
+    from progress.receivers import on_counts_changed
+    from progress.services import progress_check, progress_rebuild, progress_refresh
     from sessions_app.models import TrainingSession
     from users.models import User
 
@@ -89,7 +92,7 @@ def main() -> None:
 
     def mark(events):
         for event in events:
-            progress_slices_mark(programme_id=event["programme_id"], slices=event["slices"])
+            on_counts_changed(CountedAttendance, **event)  # what the worker's receiver does on commit
 
     admin = User.objects.filter(is_superuser=True).first() or User.objects.first()
     # People checked in at a session they are not at yet (as a MATCHED check-in, which undo removes whole):
@@ -127,10 +130,15 @@ def main() -> None:
             progress_refresh(programme_id=programme.pk)
             refresh_ms.append((time.perf_counter() - start) * 1000)
         refresh_q.append(len(queries))
+        if refresh_ms[-1] >= max(refresh_ms):
+            slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
     print(f"check-in service, counted attendance kept in its transaction ({len(registered)} check-ins):")
     print(f"  time ms: {_summary(check_in_ms)}; SQL queries: {_summary(check_in_q)}")
     print("refresh of the slices one check-in touched (progress_refresh, what the worker runs):")
     print(f"  time ms: {_summary(refresh_ms)}; SQL queries: {_summary(refresh_q)}")
+    if args.slowest:
+        for query in slowest:
+            print(f"  {float(query['time']) * 1000:.0f} ms: {query['sql'][:3000]}")
 
     announced.clear()
     for attendance in registered:  # leave the data as it was

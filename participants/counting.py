@@ -24,8 +24,9 @@ from umkm_program.events import send_on_commit
 from .events import counts_changed as counts_changed_event
 from .models import Attendance, AttendanceStatus, CountedAttendance, Participant
 
-# (programme_id, city_id, partner_id, audience, local day): the finest slice a roll-up is kept for.
-Slice = tuple[int, int, int, str, dt.date]
+# (programme_id, city_id, partner_id, audience, local day, session_id): the finest slice a roll-up is
+# kept for, and the session in it whose figures changed.
+Slice = tuple[int, int, int, str, dt.date, int]
 
 COUNTED_COLUMNS = ("session_id", "city_id", "partner_id", "audience", "day", "starts_at", "attendance_id", "is_woman")
 
@@ -97,7 +98,7 @@ def _first_attendances(participant_ids: Sequence[int]) -> dict[tuple[int, int], 
 
 
 def _slice_of(programme_id: int, row: dict) -> Slice:
-    return (programme_id, row["city_id"], row["partner_id"], row["audience"], row["day"])
+    return (programme_id, row["city_id"], row["partner_id"], row["audience"], row["day"], row["session_id"])
 
 
 _SYNC_BATCH = 2_000
@@ -150,21 +151,27 @@ def session_slices(*, session_ids: Iterable[int]) -> set[Slice]:
     if not ids:
         return set()
     rows = TrainingSession.objects.filter(pk__in=ids).values_list(
-        "programme_id", "city_id", "partner_id", "audience", "starts_at", "city__time_zone"
+        "programme_id", "city_id", "partner_id", "audience", "starts_at", "city__time_zone", "pk"
     )
     return {
-        (programme, city, partner, audience, zone_date(starts_at, tz))
-        for programme, city, partner, audience, starts_at, tz in rows
+        (programme, city, partner, audience, zone_date(starts_at, tz), pk)
+        for programme, city, partner, audience, starts_at, tz, pk in rows
     }
 
 
 def slices_announce(slices: Iterable[Slice]) -> None:
-    """Send `counts_changed` on commit, once per programme, with its slices as JSON-safe lists."""
+    """Send `counts_changed` on commit, once per programme, with its slices and sessions as JSON-safe lists."""
     by_programme: dict[int, set] = {}
-    for programme_id, city_id, partner_id, audience, day in slices:
-        by_programme.setdefault(programme_id, set()).add((city_id, partner_id, audience, day.isoformat()))
+    for programme_id, city_id, partner_id, audience, day, session_id in slices:
+        by_programme.setdefault(programme_id, set()).add((city_id, partner_id, audience, day.isoformat(), session_id))
     for programme_id, items in sorted(by_programme.items()):
-        send_on_commit(counts_changed_event, sender=CountedAttendance, programme_id=programme_id, slices=sorted(items))
+        send_on_commit(
+            counts_changed_event,
+            sender=CountedAttendance,
+            programme_id=programme_id,
+            slices=sorted({item[:4] for item in items}),
+            sessions=sorted(items),
+        )
 
 
 def counts_changed(*, session_ids: Iterable[int] = (), participant_ids: Iterable[int] = ()) -> set[Slice]:
@@ -187,7 +194,8 @@ _LOCK_PERSON_SQL = (
 # or replace a later one; `old` returns the slice it leaves (RETURNING shows only the new row).
 _CHECK_IN_UPSERT_SQL = """
 WITH old AS (
-    SELECT city_id, partner_id, audience, day FROM participants_countedattendance WHERE programme_id = %s AND participant_id = %s
+    SELECT city_id, partner_id, audience, day, session_id FROM participants_countedattendance
+    WHERE programme_id = %s AND participant_id = %s
 )
 INSERT INTO participants_countedattendance
     (programme_id, participant_id, attendance_id, session_id, city_id, partner_id, audience, day, starts_at, is_woman)
@@ -198,7 +206,7 @@ ON CONFLICT (programme_id, participant_id) DO UPDATE SET
     starts_at = EXCLUDED.starts_at, is_woman = EXCLUDED.is_woman
 WHERE (EXCLUDED.starts_at, EXCLUDED.attendance_id)
     < (participants_countedattendance.starts_at, participants_countedattendance.attendance_id)
-RETURNING (SELECT ARRAY[city_id::text, partner_id::text, audience, day::text] FROM old)
+RETURNING (SELECT ARRAY[city_id::text, partner_id::text, audience, day::text, session_id::text] FROM old)
 """
 
 
@@ -211,7 +219,7 @@ def counts_changed_by_check_in(*, session: TrainingSession, participant_id: int,
     if connection.vendor != "postgresql":
         return counts_changed(session_ids=[session.pk], participant_ids=[participant_id])
     day = zone_date(session.starts_at, session.city.time_zone)
-    here: Slice = (session.programme_id, session.city_id, session.partner_id, session.audience, day)
+    here: Slice = (session.programme_id, session.city_id, session.partner_id, session.audience, day, session.pk)
     touched = {here}
     with connection.cursor() as cursor:
         cursor.execute(_LOCK_PERSON_SQL, [participant_id])
@@ -221,14 +229,23 @@ def counts_changed_by_check_in(*, session: TrainingSession, participant_id: int,
                 _CHECK_IN_UPSERT_SQL,
                 [
                     *(session.programme_id, participant_id),
-                    *(session.programme_id, participant_id, attendance_id, session.pk, *here[1:]),
+                    *(session.programme_id, participant_id, attendance_id, session.pk, *here[1:5]),
                     *(session.starts_at, gender == "female"),
                 ],
             )
             row = cursor.fetchone()
             if row is not None and row[0] is not None:  # moved here from an later attendance's slice
-                city_id, partner_id, audience, old_day = row[0]
-                touched.add((session.programme_id, int(city_id), int(partner_id), audience, dt.date.fromisoformat(old_day)))
+                city_id, partner_id, audience, old_day, old_session = row[0]
+                touched.add(
+                    (
+                        session.programme_id,
+                        int(city_id),
+                        int(partner_id),
+                        audience,
+                        dt.date.fromisoformat(old_day),
+                        int(old_session),
+                    )
+                )
     slices_announce(touched)
     return touched
 

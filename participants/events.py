@@ -15,9 +15,11 @@ call a service of their own app.
 
 On-commit events:
 
-counts_changed(programme_id: int, slices: list[[city_id, partner_id, audience, "YYYY-MM-DD"]])
+counts_changed(programme_id: int, slices: list[[city_id, partner_id, audience, "YYYY-MM-DD"]],
+               sessions: list[[city_id, partner_id, audience, "YYYY-MM-DD", session_id]])
     What counts toward a target, or the registrations, attendances or session states behind a
-    figure, changed in these slices of the programme (old and new places of anyone who moved).
+    figure, changed in these slices of the programme (old and new places of anyone who moved);
+    `sessions` names the sessions whose figures changed, each with its slice.
 """
 
 from django.dispatch import Signal

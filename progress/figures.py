@@ -1,10 +1,11 @@
 """The figures of a programme's finest slices (city, partner, audience, local day), read two ways.
 
 `figures_from_raw` reads the whole programme from the raw rows (the rule of participants/counting.py
-as SQL): the full rebuild and the nightly check. `figures_for_slices` reads only the slices a change
-touched, from the counted-attendance table and the touched sessions' rows: the incremental refresh,
-whose work follows the size of those slices, not the number of participants. Both feed the same
-arithmetic (`_Builder`), so they can only differ if the kept tables drifted from the raw rows.
+as SQL): the full rebuild and the nightly check. `figures_for_sessions` reads only the sessions a
+change touched, from their attendances and counted people: the incremental refresh, whose work
+follows the change, not the number of participants nor of sessions sharing its slice. Both give
+each session's figures; a slice is the sum of its sessions' (`sum_sessions`), so they can only
+differ if the kept tables drifted from the raw rows.
 """
 
 import datetime as dt
@@ -44,43 +45,64 @@ FineKey = tuple[int, int, str, dt.date]  # city_id, partner_id, audience, day
 
 
 @dataclass
+class SessionFigures:
+    key: FineKey
+    counts: dict[str, int]  # every METRIC, for this session alone
+    traits: dict[str, list[int]] = field(default_factory=dict)  # "dimension|value" -> [trained, attended]
+
+
+@dataclass
 class Figures:
     snapshots: dict[FineKey, dict[str, int]] = field(default_factory=dict)  # slices holding at least one session
     dimensions: dict[tuple, list[int]] = field(default_factory=dict)  # (key, dimension, value) -> [trained, attended]
-    sessions: dict[int, dict[str, int]] = field(default_factory=dict)  # session_id -> registrations, attended, no_shows
-    session_keys: dict[int, FineKey] = field(default_factory=dict)
+    sessions: dict[int, SessionFigures] = field(default_factory=dict)
+
+
+def sum_sessions(sessions) -> tuple[dict, dict]:
+    """The finest slices and their dimension rows as the sums of their sessions' figures."""
+    snapshots: dict[FineKey, dict[str, int]] = {}
+    dimensions: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for figures in sessions:
+        counts = snapshots.setdefault(figures.key, dict.fromkeys(METRICS, 0))
+        for name, value in figures.counts.items():
+            counts[name] += value
+        for trait, (trained, attended) in figures.traits.items():
+            dimension, value = trait.split("|", 1)
+            target = dimensions[(figures.key, dimension, value)]
+            target[0] += trained
+            target[1] += attended
+    return snapshots, dict(dimensions)
 
 
 class _Builder:
+    """Collects each session's figures; the slices are their sums."""
+
     def __init__(self):
-        self.figures = Figures()
-        self.snapshots: dict[FineKey, dict[str, int]] = {}
-        self.dimensions: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        self.sessions: dict[int, SessionFigures] = {}
 
     def session(self, pk, city_id, partner_id, audience, starts_at, status, closed_at, tz) -> None:
         key = (city_id, partner_id, audience, zone_date(starts_at, tz))
-        self.figures.session_keys[pk] = key
-        counts = self.snapshots.setdefault(key, dict.fromkeys(METRICS, 0))
-        counts[f"sessions_{session_state(status=status, attendance_closed_at=closed_at)}"] += 1
-        self.figures.sessions[pk] = {"registrations": 0, "attended": 0, "no_shows": 0}
+        counts = dict.fromkeys(METRICS, 0)
+        counts[f"sessions_{session_state(status=status, attendance_closed_at=closed_at)}"] = 1
+        self.sessions[pk] = SessionFigures(key=key, counts=counts)
 
     def state(self, session_id, status, n) -> None:
-        counts = self.snapshots[self.figures.session_keys[session_id]]
-        per_session = self.figures.sessions[session_id]
+        counts = self.sessions[session_id].counts
         counts["registrations"] += n
-        per_session["registrations"] += n
         if status == AttendanceStatus.ATTENDED:
             counts["attendances"] += n
-            per_session["attended"] += n
         elif status == AttendanceStatus.NO_SHOW:
             counts["no_shows"] += n
-            per_session["no_shows"] += n
+
+    def _trait(self, session_id, dimension, value, index, n) -> None:
+        traits = self.sessions[session_id].traits
+        traits.setdefault(f"{getattr(dimension, 'value', dimension)}|{value or ''}", [0, 0])[index] += n
 
     def attended_trait(self, session_id, dimension, value, n) -> None:
-        self.dimensions[(self.figures.session_keys[session_id], dimension, value or "")][1] += n
+        self._trait(session_id, dimension, value, 1, n)
 
-    def counted(self, key: FineKey, kind, gender, scale, n) -> None:
-        counts = self.snapshots.setdefault(key, dict.fromkeys(METRICS, 0))
+    def counted(self, session_id, kind, gender, scale, n) -> None:
+        counts = self.sessions[session_id].counts
         if kind == Audience.UMKM:
             counts["umkm_trained"] += n
             counts["umkm_women"] += n if gender == "female" else 0
@@ -90,13 +112,12 @@ class _Builder:
             counts["pemda_trained"] += n
             counts["pemda_women"] += n if gender == "female" else 0
 
-    def counted_trait(self, key: FineKey, dimension, value, n) -> None:
-        self.dimensions[(key, dimension, value or "")][0] += n
+    def counted_trait(self, session_id, dimension, value, n) -> None:
+        self._trait(session_id, dimension, value, 0, n)
 
     def done(self) -> Figures:
-        self.figures.snapshots = self.snapshots
-        self.figures.dimensions = dict(self.dimensions)
-        return self.figures
+        snapshots, dimensions = sum_sessions(self.sessions.values())
+        return Figures(snapshots=snapshots, dimensions=dimensions, sessions=self.sessions)
 
 
 _SESSION_COLUMNS = ("pk", "city_id", "partner_id", "audience", "starts_at", "status", "attendance_closed_at", "city__time_zone")
@@ -130,15 +151,28 @@ _COUNTED_SETS = {0b0011: "snapshot", 0b1111: "gender", 0b1101: "sector", 0b1110:
 _FIELD_DIMENSIONS = {name: dimension for dimension, name in DIMENSION_FIELDS.items()}
 
 
-def figures_from_raw(*, programme_id: int) -> Figures:
-    """Every finest slice of the programme, recomputed from the raw rows (grouped queries; memory follows sessions)."""
+# The counted people as kept in their table: what the rebuild and the check read right after
+# counted_attendance_rebuild has compared that table with the rule on raw rows and repaired it.
+_KEPT_COUNTED_SQL = """
+SELECT c.session_id, p.kind, p.gender, p.scale, p.sector, p.baseline_social_media
+FROM participants_countedattendance c JOIN participants_participant p ON p.id = c.participant_id
+WHERE c.programme_id = %s
+"""
+
+
+def figures_from_raw(*, programme_id: int, counted_checked: bool = False) -> Figures:
+    """Every finest slice of the programme, recomputed from the raw rows (grouped queries; memory follows sessions).
+
+    `counted_checked`: the caller has just made the counted-attendance table equal the rule on raw
+    rows (counted_attendance_rebuild, same transaction), so the counted people are read from it
+    rather than worked out from every attendance a second time.
+    """
     build = _Builder()
     for row in TrainingSession.objects.filter(programme_id=programme_id).values_list(*_SESSION_COLUMNS):
         build.session(*row)
     if connection.vendor != "postgresql":
         _raw_portable(build, programme_id)
         return build.done()
-    keys = build.figures.session_keys
     with connection.cursor() as cursor:
         cursor.execute(_STATES_SQL, [programme_id, False])
         for session_id, status, gender, sector, social, grouping, n in cursor.fetchall():
@@ -148,15 +182,18 @@ def figures_from_raw(*, programme_id: int) -> Figures:
             elif status == AttendanceStatus.ATTENDED:
                 value = {"gender": gender, "sector": sector, "baseline_social_media": social}[name]
                 build.attended_trait(session_id, _FIELD_DIMENSIONS[name], value, n)
-        counted, params = counted_attendances_sql(programme_id=programme_id, columns=_COUNTED_COLUMNS)
+        if counted_checked:
+            counted, params = _KEPT_COUNTED_SQL, [programme_id]
+        else:
+            counted, params = counted_attendances_sql(programme_id=programme_id, columns=_COUNTED_COLUMNS)
         cursor.execute(_COUNTED_SQL.format(counted=counted), params)
         for session_id, kind, gender, scale, sector, social, grouping, n in cursor.fetchall():
             name = _COUNTED_SETS[grouping]
             if name == "snapshot":
-                build.counted(keys[session_id], kind, gender, scale, n)
+                build.counted(session_id, kind, gender, scale, n)
             else:
                 value = {"gender": gender, "sector": sector, "baseline_social_media": social}[name]
-                build.counted_trait(keys[session_id], _FIELD_DIMENSIONS[name], value, n)
+                build.counted_trait(session_id, _FIELD_DIMENSIONS[name], value, n)
     return build.done()
 
 
@@ -169,7 +206,6 @@ def _raw_portable(build: "_Builder", programme_id: int) -> None:
         attended = real.filter(status=AttendanceStatus.ATTENDED)
         for session_id, value, n in attended.values_list("session_id", f"participant__{name}").annotate(n=Count("pk")):
             build.attended_trait(session_id, dimension, value, n)
-    keys = build.figures.session_keys
     with connection.cursor() as cursor:
         counted, params = counted_attendances_sql(
             programme_id=programme_id, columns=("a.session_id", "p.kind", "p.gender", "p.scale")
@@ -179,12 +215,12 @@ def _raw_portable(build: "_Builder", programme_id: int) -> None:
             params,
         )
         for session_id, kind, gender, scale, n in cursor.fetchall():
-            build.counted(keys[session_id], kind, gender, scale, n)
+            build.counted(session_id, kind, gender, scale, n)
         for dimension, name in DIMENSION_FIELDS.items():
             counted, params = counted_attendances_sql(programme_id=programme_id, columns=("a.session_id", f"p.{name} AS value"))
             cursor.execute(f"SELECT session_id, value, COUNT(*) FROM ({counted}) c GROUP BY session_id, value", params)
             for session_id, value, n in cursor.fetchall():
-                build.counted_trait(keys[session_id], dimension, value, n)
+                build.counted_trait(session_id, dimension, value, n)
 
 
 def slices_q(keys: set[FineKey]) -> Q:
@@ -195,11 +231,10 @@ def slices_q(keys: set[FineKey]) -> Q:
     return q
 
 
-def figures_for_slices(*, programme_id: int, keys: set[FineKey]) -> Figures:
-    """The figures of these slices only: their sessions' rows and their counted attendances (indexed filters)."""
-    build = _Builder()
+def sessions_in_slices(*, programme_id: int, keys: set[FineKey]) -> set[int]:
+    """The sessions that fall in these finest slices now (indexed by place and time; the local day is cut exactly)."""
     if not keys:
-        return build.done()
+        return set()
     by_place = Q(pk__in=[])
     for city_id, partner_id, audience, day in keys:
         # A local day lies within a day either side of the same UTC date; the exact cut is made below.
@@ -211,22 +246,40 @@ def figures_for_slices(*, programme_id: int, keys: set[FineKey]) -> Figures:
             starts_at__gte=lower,
             starts_at__lt=lower + dt.timedelta(days=3),
         )
-    for row in TrainingSession.objects.filter(by_place, programme_id=programme_id).values_list(*_SESSION_COLUMNS):
-        pk, city_id, partner_id, audience, starts_at, *_rest, tz = row
-        if (city_id, partner_id, audience, zone_date(starts_at, tz)) in keys:
-            build.session(*row)
-    session_ids = list(build.figures.session_keys)
-    if session_ids:
-        real = Attendance.objects.filter(session_id__in=session_ids, participant__is_test=False).order_by()
-        for session_id, status, n in real.values_list("session_id", "status").annotate(n=Count("pk")):
-            build.state(session_id, status, n)
-        attended = real.filter(status=AttendanceStatus.ATTENDED)
-        for session_id, *values, n in attended.values_list(
-            "session_id", *(f"participant__{name}" for name in DIMENSION_FIELDS.values())
-        ).annotate(n=Count("pk")):
+    rows = TrainingSession.objects.filter(by_place, programme_id=programme_id).values_list(
+        "pk", "city_id", "partner_id", "audience", "starts_at", "city__time_zone"
+    )
+    return {
+        pk
+        for pk, city_id, partner_id, audience, starts_at, tz in rows
+        if (city_id, partner_id, audience, zone_date(starts_at, tz)) in keys
+    }
+
+
+def figures_for_sessions(*, programme_id: int, session_ids: set[int]) -> Figures:
+    """The figures of these sessions only (those still in the programme): their attendances and counted people.
+
+    Reads rows by session (indexed): the work follows the sessions a change touched, not the
+    programme nor the slice they share with others.
+    """
+    build = _Builder()
+    if not session_ids:
+        return build.done()
+    for row in TrainingSession.objects.filter(pk__in=session_ids, programme_id=programme_id).values_list(*_SESSION_COLUMNS):
+        build.session(*row)
+    found = list(build.sessions)
+    if not found:
+        return build.done()
+    # One pass over the sessions' attendances gives both their states and the attended traits.
+    real = Attendance.objects.filter(session_id__in=found, participant__is_test=False).order_by()
+    for session_id, status, *values, n in real.values_list(
+        "session_id", "status", *(f"participant__{name}" for name in DIMENSION_FIELDS.values())
+    ).annotate(n=Count("pk")):
+        build.state(session_id, status, n)
+        if status == AttendanceStatus.ATTENDED:
             for dimension, value in zip(DIMENSION_FIELDS, values, strict=True):
                 build.attended_trait(session_id, dimension, value, n)
-    counted = CountedAttendance.objects.filter(slices_q(keys), programme_id=programme_id).order_by()
+    counted = CountedAttendance.objects.filter(programme_id=programme_id, session_id__in=found).order_by()
     traits = (
         "participant__kind",
         "participant__gender",
@@ -234,11 +287,8 @@ def figures_for_slices(*, programme_id: int, keys: set[FineKey]) -> Figures:
         "participant__sector",
         "participant__baseline_social_media",
     )
-    for city_id, partner_id, audience, day, kind, gender, scale, sector, social, n in counted.values_list(
-        "city_id", "partner_id", "audience", "day", *traits
-    ).annotate(n=Count("pk")):
-        key = (city_id, partner_id, audience, day)
-        build.counted(key, kind, gender, scale, n)
+    for session_id, kind, gender, scale, sector, social, n in counted.values_list("session_id", *traits).annotate(n=Count("pk")):
+        build.counted(session_id, kind, gender, scale, n)
         for dimension, value in zip(DIMENSION_FIELDS, (gender, sector, social), strict=True):
-            build.counted_trait(key, dimension, value, n)
+            build.counted_trait(session_id, dimension, value, n)
     return build.done()

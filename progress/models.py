@@ -95,7 +95,13 @@ class DimensionRollup(models.Model):
 
 
 class SessionRollup(models.Model):
-    """Registrations, attendances and no-shows of one session (test records excluded). Table name kept from monitoring."""
+    """Every figure of one session (test records excluded), and the finest slice it falls in. Table name kept from monitoring.
+
+    The finest slices are the sums of their sessions' rows: a refresh recounts the sessions a change
+    touched (their own attendances and counted people) and moves the slices by the difference, so
+    its work follows the change, not how many sessions and people share its city-day. `traits` holds
+    the session's share of the dimension roll-ups: {"dimension|value": [trained, attended]}.
+    """
 
     session = models.OneToOneField(
         "sessions_app.TrainingSession",
@@ -105,16 +111,38 @@ class SessionRollup(models.Model):
         related_name="rollup",
     )
     programme = models.ForeignKey("cities.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="+")
+    city = models.ForeignKey(
+        "cities.City", verbose_name=_("city"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    audience = models.CharField(_("audience"), max_length=8, blank=True)
+    day = models.DateField(_("day"), null=True, blank=True)  # empty until the first rebuild after this column came
     registrations = models.PositiveIntegerField(_("registrations"), default=0)
     attended = models.PositiveIntegerField(_("attendances"), default=0)
     no_shows = models.PositiveIntegerField(_("no-shows"), default=0)
+    umkm_trained = models.PositiveIntegerField(_("unique UMKM trained"), default=0)
+    umkm_women = models.PositiveIntegerField(_("women among UMKM trained"), default=0)
+    umkm_mikro = models.PositiveIntegerField(_("micro businesses trained"), default=0)
+    umkm_kecil = models.PositiveIntegerField(_("small businesses trained"), default=0)
+    umkm_menengah = models.PositiveIntegerField(_("medium businesses trained"), default=0)
+    pemda_trained = models.PositiveIntegerField(_("pemda officers trained"), default=0)
+    pemda_women = models.PositiveIntegerField(_("women among pemda officers trained"), default=0)
+    sessions_held = models.PositiveIntegerField(_("sessions held"), default=0)
+    sessions_planned = models.PositiveIntegerField(_("sessions planned"), default=0)
+    sessions_cancelled = models.PositiveIntegerField(_("sessions cancelled"), default=0)
+    traits = models.JSONField(_("traits"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
         db_table = "monitoring_sessionrollup"
         verbose_name = _("session roll-up")
         verbose_name_plural = _("session roll-ups")
-        indexes = [models.Index(fields=["programme"], name="monitoring__program_db9ab6_idx")]
+        indexes = [
+            models.Index(fields=["programme"], name="monitoring__program_db9ab6_idx"),
+            models.Index(fields=["programme", "city", "partner", "audience", "day"], name="session_rollup_slice_idx"),
+        ]
 
     def __str__(self):
         return f"{self.session_id}: {self.attended}/{self.registrations}"
@@ -122,6 +150,9 @@ class SessionRollup(models.Model):
 
 class PendingSlice(models.Model):
     """A finest slice whose figures a change touched and the next refresh recounts.
+
+    `session_id` names the session in it whose figures changed (only that one is recounted, the
+    slice re-summed); 0 recounts every session of the slice.
 
     Written after the change commits (progress/receivers.py), removed by the refresh that recounts
     it, in the refresh's own transaction: a refresh that fails leaves it here for the retry.
@@ -132,12 +163,15 @@ class PendingSlice(models.Model):
     partner = models.ForeignKey("partners.Partner", verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+")
     audience = models.CharField(_("audience"), max_length=8)
     day = models.DateField(_("day"))
+    session_id = models.IntegerField(_("session"), default=0)  # not a key: a deleted session's row still re-sums its slice
 
     class Meta:
         verbose_name = _("slice to recount")
         verbose_name_plural = _("slices to recount")
         constraints = [
-            models.UniqueConstraint(fields=["programme", "city", "partner", "audience", "day"], name="pending_slice_once")
+            models.UniqueConstraint(
+                fields=["programme", "city", "partner", "audience", "day", "session_id"], name="pending_slice_session_once"
+            )
         ]
 
     def __str__(self):

@@ -10,12 +10,12 @@ from sessions_app.events import session_changed
 from .services import progress_slices_mark
 
 
-def on_counts_changed(sender, *, programme_id: int, slices: list, **kwargs) -> None:
-    progress_slices_mark(programme_id=programme_id, slices=slices)
+def on_counts_changed(sender, *, programme_id: int, slices: list, sessions: list | None = None, **kwargs) -> None:
+    progress_slices_mark(programme_id=programme_id, slices=sessions if sessions is not None else slices)
 
 
-def on_session_changed(sender, *, programme_id: int, slices: list, **kwargs) -> None:
-    progress_slices_mark(programme_id=programme_id, slices=slices)
+def on_session_changed(sender, *, programme_id: int, session_id: int, slices: list, **kwargs) -> None:
+    progress_slices_mark(programme_id=programme_id, slices=[[*item, session_id] for item in slices])
 
 
 def connect() -> None:

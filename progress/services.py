@@ -1,12 +1,14 @@
 """Writing the roll-ups: following each change incrementally, and the full rebuild that checks them.
 
-What counts is defined once, in participants/counting.py; the figures of a slice are computed in
-progress/figures.py. A change in a lower app announces the finest slices it touched
-(participants.events.counts_changed, on commit); progress/receivers.py records them as
-PendingSlice rows and queues `progress.refresh`, which recounts those slices and moves their
-city/partner/audience/day totals by the difference, under the programme's row lock, so two
-refreshes never interleave and each reads what committed before it. The full rebuild recomputes
-everything from the raw rows; the nightly check runs it, reports any difference and repairs it.
+What counts is defined once, in participants/counting.py; the figures of a session are computed in
+progress/figures.py. A change in a lower app announces the sessions it touched, each with its finest
+slice (participants.events.counts_changed, sessions_app.events.session_changed, on commit);
+progress/receivers.py records them as PendingSlice rows and queues `progress.refresh`, which
+recounts those sessions (SessionRollup keeps every figure of each session), re-sums their slices
+from the session rows and moves the city/partner/audience/day totals by the difference, under the
+programme's row lock, so two refreshes never interleave and each reads what committed before it.
+The full rebuild recomputes everything from the raw rows; the nightly check runs it, reports any
+difference and repairs it.
 """
 
 import itertools
@@ -22,7 +24,16 @@ from django.utils import timezone
 from cities.models import Programme
 from participants.counting import counted_attendance_rebuild
 
-from .figures import METRICS, FineKey, figures_for_slices, figures_from_raw, slices_q
+from .figures import (
+    METRICS,
+    FineKey,
+    SessionFigures,
+    figures_for_sessions,
+    figures_from_raw,
+    sessions_in_slices,
+    slices_q,
+    sum_sessions,
+)
 from .models import ALL, DimensionRollup, PendingSlice, ProgressCheck, ProgressSnapshot, SessionRollup
 
 logger = logging.getLogger(__name__)
@@ -65,6 +76,19 @@ def _lock_programme(programme_id: int) -> bool:
     return Programme.objects.select_for_update().filter(pk=programme_id).exists()
 
 
+# The full rebuild and the nightly check hash and group the whole programme (about 900,000 counted
+# people at 1,000,000 participants): with PostgreSQL's default 4 MB per sort or hash they spill to
+# disk several times over. One of them runs at a time (programme lock), at night.
+WHOLE_PROGRAMME_WORK_MEM = "256MB"
+
+
+def _room_for_whole_programme() -> None:
+    """Give this transaction's sorts and hashes room in memory (SET LOCAL: gone at commit or rollback)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [WHOLE_PROGRAMME_WORK_MEM])
+
+
 def _all_rows(programme_id: int, figures, now) -> tuple[list, list, list]:
     slices: dict[tuple, dict] = {(None, None, None, None): dict.fromkeys(METRICS, 0)}  # the total exists even when empty
     for key, counts in figures.snapshots.items():
@@ -73,14 +97,37 @@ def _all_rows(programme_id: int, figures, now) -> tuple[list, list, list]:
             for name, value in counts.items():
                 target[name] += value
     snapshots = [_snapshot(programme_id, dims, counts, now) for dims, counts in slices.items()]
-    sessions = [
-        SessionRollup(session_id=pk, programme_id=programme_id, computed_at=now, **counts)
-        for pk, counts in figures.sessions.items()
-    ]
-    return snapshots, _dimension_rows(programme_id, figures, now), sessions
+    sessions = [_session_row(programme_id, pk, one, now) for pk, one in figures.sessions.items()]
+    return snapshots, _dimension_rows(programme_id, figures.dimensions, now), sessions
 
 
-def _dimension_rows(programme_id: int, figures, now) -> list[DimensionRollup]:
+_SESSION_FIELDS = [name if name != "attendances" else "attended" for name in METRICS]
+
+
+def _session_row(programme_id: int, session_id: int, figures: SessionFigures, now) -> SessionRollup:
+    city_id, partner_id, audience, day = figures.key
+    return SessionRollup(
+        session_id=session_id,
+        programme_id=programme_id,
+        city_id=city_id,
+        partner_id=partner_id,
+        audience=audience,
+        day=day,
+        traits=figures.traits,
+        computed_at=now,
+        **{field: figures.counts[name] for field, name in zip(_SESSION_FIELDS, METRICS, strict=True)},
+    )
+
+
+def _session_figures(row: SessionRollup) -> SessionFigures:
+    return SessionFigures(
+        key=(row.city_id, row.partner_id, row.audience, row.day),
+        counts={name: getattr(row, field) for field, name in zip(_SESSION_FIELDS, METRICS, strict=True)},
+        traits=row.traits,
+    )
+
+
+def _dimension_rows(programme_id: int, dimensions: dict, now) -> list[DimensionRollup]:
     return [
         DimensionRollup(
             programme_id=programme_id,
@@ -94,7 +141,8 @@ def _dimension_rows(programme_id: int, figures, now) -> list[DimensionRollup]:
             attended=attended,
             computed_at=now,
         )
-        for (key, dimension, value), (trained, attended) in figures.dimensions.items()
+        for (key, dimension, value), (trained, attended) in dimensions.items()
+        if trained or attended
     ]
 
 
@@ -119,8 +167,9 @@ def progress_rebuild(*, programme_id: int) -> int:
     with transaction.atomic():
         if not _lock_programme(programme_id):
             return 0
+        _room_for_whole_programme()
         counted_attendance_rebuild(programme_id=programme_id)
-        return _replace_all(programme_id, figures_from_raw(programme_id=programme_id))
+        return _replace_all(programme_id, figures_from_raw(programme_id=programme_id, counted_checked=True))
 
 
 # --- following changes ------------------------------------------------------------------------
@@ -133,15 +182,24 @@ def _refresh_key(programme_id: int) -> str:
 def progress_slices_mark(*, programme_id: int, slices: list) -> bool:
     """Record the slices a committed change touched and make sure a refresh is queued; returns whether one was queued.
 
-    `slices` are [city_id, partner_id, audience, "YYYY-MM-DD"] (participants.events.counts_changed).
+    `slices` are [city_id, partner_id, audience, "YYYY-MM-DD", session_id] (participants.events.counts_changed's
+    `sessions`): that session is recounted and its slice re-summed; without a session id, every
+    session of the slice is recounted.
     However many changes arrive, at most one refresh per programme is queued per
     PROGRESS_REFRESH_DELAY_SECONDS (cache.add is atomic: SET NX on Redis). If the broker is
     down the slices wait in the table for the next refresh or the periodic sweep.
     """
     PendingSlice.objects.bulk_create(
         [
-            PendingSlice(programme_id=programme_id, city_id=city_id, partner_id=partner_id, audience=audience, day=day)
-            for city_id, partner_id, audience, day in slices
+            PendingSlice(
+                programme_id=programme_id,
+                city_id=item[0],
+                partner_id=item[1],
+                audience=item[2],
+                day=item[3],
+                session_id=item[4] if len(item) > 4 else 0,
+            )
+            for item in slices
         ],
         ignore_conflicts=True,
     )
@@ -207,10 +265,39 @@ def _increment(programme_id: int, deltas: dict[tuple, dict], now) -> None:
     ).delete()
 
 
-def _recount(programme_id: int, keys: set[FineKey]) -> None:
-    """Recount these finest slices and move every coarser slice by the difference (the caller holds the programme lock)."""
+def _recount(programme_id: int, keys: set[FineKey], session_ids: set[int], whole: set[FineKey]) -> None:
+    """Recount the touched sessions, re-sum their slices, move every coarser slice by the difference.
+
+    `session_ids` are the sessions a change named; every session of the slices in `whole` is
+    recounted too. The caller holds the programme lock.
+    """
     now = timezone.now()
-    figures = figures_for_slices(programme_id=programme_id, keys=keys)
+    stored_here = SessionRollup.objects.filter(slices_q(whole), programme_id=programme_id).values_list("session_id", flat=True)
+    ids = set(session_ids) | sessions_in_slices(programme_id=programme_id, keys=whole) | set(stored_here)
+    before = {row.session_id: row for row in SessionRollup.objects.filter(session_id__in=ids)}
+    figures = figures_for_sessions(programme_id=programme_id, session_ids=ids)
+    keys = set(keys) | {(r.city_id, r.partner_id, r.audience, r.day) for r in before.values()}
+    keys |= {one.key for one in figures.sessions.values()}
+    gone = [pk for pk in before if pk not in figures.sessions]  # left the programme (or was deleted)
+    if gone:
+        SessionRollup.objects.filter(session_id__in=gone).delete()
+    changed = [
+        _session_row(programme_id, pk, one, now)
+        for pk, one in figures.sessions.items()
+        if pk not in before or _session_figures(before[pk]) != one or before[pk].programme_id != programme_id
+    ]
+    if changed:
+        SessionRollup.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["session"],
+            update_fields=["programme", "city", "partner", "audience", "day", "traits", "computed_at", *_SESSION_FIELDS],
+        )
+
+    # Each touched slice is now the sum of the session rows kept for it (a few rows, indexed).
+    snapshots, dimensions = sum_sessions(
+        _session_figures(row) for row in SessionRollup.objects.filter(slices_q(keys), programme_id=programme_id)
+    )
     fine_keys = [slice_key(city_id=c, partner_id=p, audience=a, day=d) for c, p, a, d in keys]
     old = {
         (row.city_id, row.partner_id, row.audience, row.day): row
@@ -218,9 +305,9 @@ def _recount(programme_id: int, keys: set[FineKey]) -> None:
     }
     deltas: dict[tuple, dict] = {}
     for key in keys:
-        before = old.get(key)
-        after = figures.snapshots.get(key)
-        change = {m: (after[m] if after else 0) - (getattr(before, m) if before else 0) for m in METRICS}
+        was = old.get(key)
+        now_counts = snapshots.get(key)
+        change = {m: (now_counts[m] if now_counts else 0) - (getattr(was, m) if was else 0) for m in METRICS}
         if not any(change.values()):
             continue
         for dims in _coarser(key):
@@ -230,14 +317,7 @@ def _recount(programme_id: int, keys: set[FineKey]) -> None:
     _increment(programme_id, deltas, now)
 
     DimensionRollup.objects.filter(slices_q(keys), programme_id=programme_id).delete()
-    DimensionRollup.objects.bulk_create(_dimension_rows(programme_id, figures, now))
-    if figures.sessions:
-        SessionRollup.objects.bulk_create(
-            [SessionRollup(session_id=pk, programme_id=programme_id, computed_at=now, **c) for pk, c in figures.sessions.items()],
-            update_conflicts=True,
-            unique_fields=["session"],
-            update_fields=["programme", "registrations", "attended", "no_shows", "computed_at"],
-        )
+    DimensionRollup.objects.bulk_create(_dimension_rows(programme_id, dimensions, now))
 
 
 # Above this many touched slices a refresh recomputes the programme from raw rows instead.
@@ -257,16 +337,23 @@ def progress_refresh(*, programme_id: int) -> int:
         if not _lock_programme(programme_id):
             return 0
         pending = list(
-            PendingSlice.objects.filter(programme_id=programme_id).values_list("pk", "city_id", "partner_id", "audience", "day")
+            PendingSlice.objects.filter(programme_id=programme_id).values_list(
+                "pk", "city_id", "partner_id", "audience", "day", "session_id"
+            )
         )
         if not pending:
             return 0
         PendingSlice.objects.filter(pk__in=[row[0] for row in pending]).delete()
-        keys = {tuple(row[1:]) for row in pending}
-        if len(keys) > FULL_REBUILD_ABOVE:  # a large import touched most of the programme: one pass is cheaper
+        keys = {tuple(row[1:5]) for row in pending}
+        unsummed = SessionRollup.objects.filter(programme_id=programme_id, day__isnull=True).exists()
+        if (
+            len(keys) > FULL_REBUILD_ABOVE or unsummed
+        ):  # most of the programme touched, or not rebuilt since per-session figures came
+            _room_for_whole_programme()
             _replace_all(programme_id, figures_from_raw(programme_id=programme_id))
         else:
-            _recount(programme_id, keys)
+            whole = {tuple(row[1:5]) for row in pending if not row[5]}
+            _recount(programme_id, keys, {row[5] for row in pending if row[5]}, whole)
         return len(keys)
 
 
@@ -285,12 +372,18 @@ def _stored(programme_id: int) -> tuple[dict, dict, dict]:
         )
     }
     sessions = {
-        pk: (r, a, n)
-        for pk, r, a, n in SessionRollup.objects.filter(programme_id=programme_id).values_list(
-            "session_id", "registrations", "attended", "no_shows"
-        )
+        row.session_id: _session_compared(row) for row in SessionRollup.objects.filter(programme_id=programme_id).iterator()
     }
     return snapshots, dimensions, sessions
+
+
+def _session_compared(row: SessionRollup) -> tuple:
+    figures = _session_figures(row)
+    return (
+        figures.key,
+        tuple(figures.counts[m] for m in METRICS),
+        tuple(sorted((k, tuple(v)) for k, v in figures.traits.items())),
+    )
 
 
 def _differing(stored: dict, expected: dict) -> list:
@@ -307,8 +400,9 @@ def progress_check(*, programme_id: int) -> ProgressCheck | None:
     with transaction.atomic():
         if not _lock_programme(programme_id):
             return None
+        _room_for_whole_programme()
         counted = counted_attendance_rebuild(programme_id=programme_id)
-        figures = figures_from_raw(programme_id=programme_id)
+        figures = figures_from_raw(programme_id=programme_id, counted_checked=True)
         snapshots, dimensions, sessions = _all_rows(programme_id, figures, timezone.now())
         expected_snapshots = {row.key: tuple(getattr(row, m) for m in METRICS) for row in snapshots}
         expected_dimensions = {
@@ -318,7 +412,7 @@ def progress_check(*, programme_id: int) -> ProgressCheck | None:
             )
             for r in dimensions
         }
-        expected_sessions = {r.session_id: (r.registrations, r.attended, r.no_shows) for r in sessions}
+        expected_sessions = {r.session_id: _session_compared(r) for r in sessions}
         stored_snapshots, stored_dimensions, stored_sessions = _stored(programme_id)
         details = {
             "counted_attendances": counted,
