@@ -77,6 +77,28 @@ def admin_user_(make_user):
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`Client.force_login` goes around every login step, the authenticator's code included, so a session it makes
+    counts as having passed it (users/middleware.py logs out an admin whose session did not).
+    tests/users/test_admin_login.py checks the real steps, and the refusal of a session without the code."""
+    from django.test import Client
+
+    from users.middleware import SECOND_FACTOR_CHECKED
+
+    real_force_login = Client.force_login
+
+    def force_login(self, user, backend=None):
+        real_force_login(self, user, backend)
+        if second_factor_required(user):
+            session = self.session
+            session[SECOND_FACTOR_CHECKED] = True
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "real_force_login", real_force_login, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and debounce keys live in the cache; no test inherits another's."""
     from django.core.cache import cache

@@ -4,11 +4,12 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .second_factor import second_factor_ready, second_factor_required
+from .second_factor import second_factor_passed, second_factor_ready, second_factor_required
 
 # Paths an admin without an authenticator may still open: the account pages themselves (setting up the
 # authenticator, reauthenticating, logging out), static files, the language switch and the health check.
@@ -22,12 +23,17 @@ def session_stamp_at_login(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     request.session[REFRESHED_AT] = int(time.time())
-    if second_factor_required(user) and second_factor_ready(user):
+    if second_factor_required(user) and second_factor_ready(user) and second_factor_passed(request, user):
         request.session[SECOND_FACTOR_CHECKED] = True
 
 
 class SecondFactorRequiredMiddleware:
-    """An admin or superuser without an authenticator app is sent to set one up before any other page."""
+    """An admin or superuser needs a session whose login gave the authenticator's code.
+
+    Without an authenticator app they are sent to set one up before any other page. With one, a
+    session that did not pass the code step (a login that went around allauth's, say) is logged out
+    and sent to the login page, which asks for the code.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -43,6 +49,10 @@ class SecondFactorRequiredMiddleware:
             if not second_factor_ready(user):
                 messages.warning(request, _("Admins must use a second factor. Set up an authenticator app to continue."))
                 return redirect(reverse("mfa_activate_totp"))
+            if not second_factor_passed(request, user):
+                logout(request)
+                messages.warning(request, _("Log in again with the code from your authenticator app."))
+                return redirect(f"{reverse('account_login')}?next={request.path}")
             # Checked once per session: an admin cannot remove their authenticator (users/adapters.py).
             request.session[SECOND_FACTOR_CHECKED] = True
         return self.get_response(request)

@@ -7,6 +7,7 @@ authenticator exists; users/middleware.py sends anyone who needs one and has non
 """
 
 import time
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 
@@ -17,6 +18,21 @@ def second_factor_required(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_superuser or user.is_staff or user.role == Role.PROGRAMME_ADMIN)
+
+
+def second_factor_passed(request: Any, user: Any) -> bool:
+    """Whether this session's login gave the authenticator's code, or the authenticator was set up in this
+    session (which takes a valid code). allauth records each step of a login in the session ("mfa" for the code)."""
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    records = get_authentication_records(request, user)
+    if any(record.get("method") == "mfa" for record in records):
+        return True
+    logged_in_at = min((record["at"] for record in records if "at" in record), default=None)
+    if logged_in_at is None:
+        return False
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).values_list("created_at", flat=True).first()
+    return totp is not None and totp.timestamp() >= logged_in_at
 
 
 def second_factor_ready(user) -> bool:

@@ -87,6 +87,18 @@ def test_a_recovery_code_works_once(client, make_user):
     assert not logged_in(client)
 
 
+def test_a_session_that_skipped_the_code_is_logged_out_and_sent_to_the_login(client, make_user):
+    """An admin's session made by any login that went around allauth's code step opens nothing."""
+    admin = make_user(Role.PROGRAMME_ADMIN, is_staff=True)
+    client.real_force_login(admin)  # Django's own login, no authenticator code (tests/conftest.py keeps the original)
+
+    refused = client.get("/participants/")
+
+    assert refused.status_code == 302 and refused["Location"].startswith("/accounts/login/")
+    assert not logged_in(client)
+    assert client.get("/admin/").status_code == 302
+
+
 def test_an_admin_without_an_authenticator_sets_one_up_before_any_page(client, make_user):
     admin = make_user(Role.PROGRAMME_ADMIN, is_staff=True)
     Authenticator.objects.filter(user=admin).delete()  # a new admin, before their first login
