@@ -85,7 +85,7 @@ def test_policy_viewer_filters_by_city_and_partner(page, live_server, make_user,
     login(user)
 
     expect(page).to_have_url(re.compile(r"/monitoring/dashboard/$"))
-    page.wait_for_function("document.body.dataset.chartsReady === '1'")
+    expect(page.locator("body")).to_have_attribute("data-charts-ready", "1")  # no in-page eval: the CSP forbids it
     everything = direct(world.programme)
     assert _int(page.get_by_test_id("total-umkm").inner_text()) == everything["umkm_trained"]
     assert _chart_total(page, "attendance-over-time") == everything["attendances"]
@@ -94,7 +94,8 @@ def test_policy_viewer_filters_by_city_and_partner(page, live_server, make_user,
     page.select_option("#id_city", str(city.pk))
     page.select_option("#id_partner", str(partner.pk))
     page.get_by_test_id("apply-filters").click()
-    page.wait_for_function("document.body.dataset.chartsReady === '1'")
+    page.wait_for_url(re.compile(rf"[?&]city={city.pk}"))  # the filtered page, not the one before it
+    expect(page.locator("body")).to_have_attribute("data-charts-ready", "1")  # no in-page eval: the CSP forbids it
 
     filtered = direct(world.programme, city=city, partner=partner)
     assert filtered["attendances"] != everything["attendances"]
@@ -123,7 +124,7 @@ def test_dashboard_fits_a_phone(page, live_server, make_user, login):
     page.set_viewport_size({"width": 390, "height": 844})
     login(make_user(Role.POLICY_VIEWER))
 
-    page.wait_for_function("document.body.dataset.chartsReady === '1'")
+    expect(page.locator("body")).to_have_attribute("data-charts-ready", "1")  # no in-page eval: the CSP forbids it
     expect(page.get_by_test_id("total-umkm")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     ARTIFACTS.mkdir(exist_ok=True)
