@@ -6,10 +6,13 @@ coming days, so every flow can be tried right away.
 """
 
 import datetime as dt
+import itertools
 import math
 import random
+import time
 import zoneinfo
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,25 +20,20 @@ from django.utils import timezone
 from cities.models import City, CityTarget, Programme
 from participants.counting import counted_attendance_rebuild
 from participants.models import (
-    AgeBand,
     Attendance,
-    AttendanceStatus,
-    BusinessScale,
-    Gender,
     Participant,
     ParticipantKind,
-    RegistrationSource,
-    Sector,
-    SocialMediaUse,
 )
 from partners.models import Partner, TotStatus, Trainer
 from sessions_app.models import Audience, Roadshow, RoadshowStatus, SessionStatus, TrainingSession
 from surveys.demo import survey_demo_seed
+from umkm_program.bulk_copy import copy_rows, copy_supported, ids_reserve
 from users.models import Role, User
 from users.roles import roles_install, user_set_role
 from users.second_factor import second_factor_activate, second_factor_ready, second_factor_required
 
 from . import demo_names as names
+from . import demo_rows as rows
 
 DEMO_LOGINS = [
     ("admin@example.org", "Admin Program", Role.PROGRAMME_ADMIN),
@@ -47,7 +45,9 @@ DEMO_LOGINS = [
 CONSENT_VERSION = "2018-08-v1"
 CURRENT_PROGRAMME_NAME = "LAJU DIGITAL – kelas lanjutan (demo)"
 SESSION_CAPACITY = 70
-BATCH = 5_000
+BATCH = 5_000  # bulk_create batch (SQLite)
+CHUNK = 20_000  # people generated and written at a time: bounds memory
+KIND = rows.PARTICIPANT_FIELDS.index("kind")
 
 
 @dataclass
@@ -56,6 +56,7 @@ class DemoResult:
     attendances: int
     sessions: int
     created: bool
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase of a first run
 
 
 def demo_exists() -> bool:
@@ -248,112 +249,127 @@ class DemoBuilder:
         return sessions
 
     # --- participants and attendances -------------------------------------------------
-    def participants_and_attendances(self, by_city) -> tuple[int, int]:
-        targets = list(CityTarget.objects.filter(programme=self.programme).select_related("city"))
-        weights = [t.umkm_target for t in targets]
-        city_ids = [t.city_id for t in targets]
+    def people(self, by_city) -> Iterator[list[tuple[tuple, int, list[tuple]]]]:
+        """Chunks of (participant values, home partner id, [(session id, attendance values)]), CHUNK people each.
+
+        One generator for both writers (COPY and bulk_create), so both write the same rows for a seed.
+        """
+        targets = list(CityTarget.objects.filter(programme=self.programme).order_by("pk").values_list("city_id", "umkm_target"))
+        city_ids = [city_id for city_id, _ in targets]
+        cum_weights = list(itertools.accumulate(target for _, target in targets))
+        pools = {key: [self._session_facts(session) for session in sessions] for key, sessions in by_city.items()}
         rng = self.rng
-        n_participants = 0
-        n_attendances = 0
-        for batch_start in range(0, self.n_participants, BATCH):
-            size = min(BATCH, self.n_participants - batch_start)
-            people = []
-            chosen_cities = rng.choices(city_ids, weights=weights, k=size)
-            for offset in range(size):
-                people.append(self._participant(batch_start + offset, chosen_cities[offset]))
-            chosen_sessions = []
-            for person in people:
-                audience = Audience.PEMDA if person.kind == ParticipantKind.PEMDA else Audience.UMKM
-                pool = by_city.get((person.city_id, audience)) or by_city[(person.city_id, Audience.UMKM)]
-                picks = {rng.randrange(len(pool))}
-                if rng.random() < 0.25:
-                    picks.add(rng.randrange(len(pool)))
-                sessions = [pool[pick] for pick in picks]
+        pemda = ParticipantKind.PEMDA.value
+        for chunk_start in range(0, self.n_participants, CHUNK):
+            size = min(CHUNK, self.n_participants - chunk_start)
+            chunk = []
+            for offset, city_id in enumerate(rng.choices(city_ids, cum_weights=cum_weights, k=size)):
+                values = rows.participant_values(rng, index=chunk_start + offset, city_id=city_id)
+                audience = Audience.PEMDA if values[KIND] == pemda else Audience.UMKM
+                pool = pools.get((city_id, audience)) or pools[(city_id, Audience.UMKM)]
+                sessions = [pool[pick] for pick in rows.picks(rng, len(pool))]
                 # the person belongs to the partner that met them first
-                person.home_partner_id = min(sessions, key=lambda s: s.starts_at).partner_id
-                chosen_sessions.append(sessions)
-            people = Participant.objects.bulk_create(people, batch_size=BATCH)
-            attendances = []
-            for person, sessions in zip(people, chosen_sessions, strict=True):
-                for session in sessions:
-                    attendances.append(self._attendance(person, session))
-            Attendance.objects.bulk_create(attendances, batch_size=BATCH)
-            n_participants += len(people)
-            n_attendances += len(attendances)
-        return n_participants, n_attendances
+                home_partner_id = min(sessions, key=lambda s: s[2])[1]
+                attendances = [
+                    (session_id, rows.attendance_values(rng, phase=phase, starts_at=starts_at))
+                    for session_id, _partner_id, starts_at, phase in sessions
+                ]
+                chunk.append((values, home_partner_id, attendances))
+            yield chunk
 
-    def _participant(self, index: int, city_id: int) -> Participant:
-        rng = self.rng
-        female = rng.random() < 0.56
-        first = rng.choice(names.FEMALE_FIRST if female else names.MALE_FIRST)
-        full_name = f"{first} {rng.choice(names.FAMILY)}"
-        pemda = rng.random() < 0.08
-        scale = rng.choices(BusinessScale.values, weights=[85, 12, 3])[0]
-        return Participant(
-            full_name=full_name,
-            # Unique by construction: the running index fills the last eight digits.
-            phone=f"+628{rng.choice((11, 12, 13, 21, 22, 52, 53, 57, 58, 77))}{index:08d}",
-            email=f"peserta{index}@example.net" if rng.random() < 0.4 else "",
-            gender=Gender.FEMALE if female else Gender.MALE,
-            age_band=rng.choice(AgeBand.values),
-            city_id=city_id,
-            kind=ParticipantKind.PEMDA if pemda else ParticipantKind.UMKM,
-            business_name=""
-            if pemda
-            else f"{rng.choice(names.BUSINESS_PREFIX)} {rng.choice(names.BUSINESS_SUFFIX)} {first.split()[-1]}",
-            agency=rng.choice(names.AGENCIES) if pemda else "",
-            sector="" if pemda else rng.choice(Sector.values),
-            scale="" if pemda else scale,
-            nib=f"{rng.randrange(10**12, 10**13)}" if (not pemda and rng.random() < 0.3) else "",
-            baseline_social_media=rng.choices(SocialMediaUse.values, weights=[15, 50, 25, 10])[0],
-            consent_at=self.now,
-            consent_version=CONSENT_VERSION,
-            whatsapp_opt_in=rng.random() < 0.7,
+    def _session_facts(self, session: TrainingSession) -> tuple[int, int, dt.datetime, str]:
+        phase = rows.session_phase(
+            starts_at=session.starts_at, ends_at=session.ends_at, closed_at=session.attendance_closed_at, now=self.now
         )
+        return (session.pk, session.partner_id, session.starts_at, phase)
 
-    def _attendance(self, person: Participant, session: TrainingSession) -> Attendance:
-        if session.starts_at > self.now:
-            return Attendance(
-                participant=person, session=session, status=AttendanceStatus.REGISTERED, source=RegistrationSource.SELF
+    def participants_and_attendances(self, by_city) -> tuple[int, int]:
+        if copy_supported():
+            return self._write_with_copy(by_city)
+        return self._write_with_orm(by_city)
+
+    def _write_with_copy(self, by_city) -> tuple[int, int]:
+        """PostgreSQL: ids from the sequences first, then COPY, a chunk at a time (memory stays flat)."""
+        n_people = n_attendances = 0
+        consent = (self.now, CONSENT_VERSION)
+        for chunk in self.people(by_city):
+            person_ids = ids_reserve(Participant, len(chunk))
+            copy_rows(
+                Participant,
+                (*rows.PARTICIPANT_FIELDS, "id", "home_partner_id", "consent_at", "consent_version"),
+                ((*values, pk, home, *consent) for pk, (values, home, _) in zip(person_ids, chunk, strict=True)),
             )
-        roll = self.rng.random()
-        if session.attendance_closed_at is None and session.ends_at > self.now - dt.timedelta(days=2):
-            # Today's or yesterday's open session: some already checked in, the rest still registered.
-            status = AttendanceStatus.ATTENDED if roll < 0.4 else AttendanceStatus.REGISTERED
-        else:
-            status = AttendanceStatus.ATTENDED if roll < 0.85 else AttendanceStatus.NO_SHOW
-        return Attendance(
-            participant=person,
-            session=session,
-            status=status,
-            source=self.rng.choice(DEMO_SOURCES),
-            checked_in_at=session.starts_at + dt.timedelta(minutes=self.rng.randrange(0, 45))
-            if status == AttendanceStatus.ATTENDED
-            else None,
-        )
+            attendance_rows = [
+                (pk, session_id, *values)
+                for pk, (_, _, attendances) in zip(person_ids, chunk, strict=True)
+                for session_id, values in attendances
+            ]
+            n_attendances += copy_rows(Attendance, ("participant_id", "session_id", *rows.ATTENDANCE_FIELDS), attendance_rows)
+            n_people += len(chunk)
+        return n_people, n_attendances
 
-
-# A check-in from another partner's record (MATCHED) is a deliberate act, never seeded at random.
-DEMO_SOURCES = (RegistrationSource.TRAINER, RegistrationSource.WALK_IN, RegistrationSource.SELF, RegistrationSource.IMPORT)
+    def _write_with_orm(self, by_city) -> tuple[int, int]:
+        """SQLite (`make run`): the same rows through bulk_create."""
+        n_people = n_attendances = 0
+        for chunk in self.people(by_city):
+            people = Participant.objects.bulk_create(
+                [
+                    Participant(
+                        **dict(zip(rows.PARTICIPANT_FIELDS, values, strict=True)),
+                        home_partner_id=home,
+                        consent_at=self.now,
+                        consent_version=CONSENT_VERSION,
+                    )
+                    for values, home, _ in chunk
+                ],
+                batch_size=BATCH,
+            )
+            attendances = [
+                Attendance(
+                    participant=person,
+                    session_id=session_id,
+                    **dict(zip(rows.ATTENDANCE_FIELDS, values, strict=True)),
+                )
+                for person, (_, _, person_attendances) in zip(people, chunk, strict=True)
+                for session_id, values in person_attendances
+            ]
+            Attendance.objects.bulk_create(attendances, batch_size=BATCH)
+            n_people += len(people)
+            n_attendances += len(attendances)
+        return n_people, n_attendances
 
 
 def demo_seed(*, programme: Programme, participants: int, seed: int, password: str, today: dt.date | None = None) -> DemoResult:
-    """Create the demo data once; later runs only refresh the logins."""
+    """Create the demo data once, in one transaction (all or nothing); later runs only refresh the logins."""
     if participants < 1:
         raise ValueError("participants must be a positive number")
     if demo_exists():
         demo_logins_ensure(password=password)
         return DemoResult(Participant.objects.count(), Attendance.objects.count(), TrainingSession.objects.count(), created=False)
     builder = DemoBuilder(programme=programme, participants=participants, seed=seed, today=today or timezone.localdate())
+    phases: dict[str, float] = {}
+    clock = time.monotonic()
+
+    def phase(name: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        phases[name] = now - clock
+        clock = now
+
     with transaction.atomic():
         partners, trainers = builder.partners_and_trainers()
         demo_logins_ensure(password=password)
         by_city = builder.roadshows_and_sessions(partners, trainers)
-    n_people, n_att = builder.participants_and_attendances(by_city)
-    for programme_id in TrainingSession.objects.order_by().values_list("programme_id", flat=True).distinct():
-        counted_attendance_rebuild(programme_id=programme_id)  # bulk-written attendances bypass the services
-    survey_demo_seed(programme=programme, now=builder.now)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE participants_participant; ANALYZE participants_attendance;")
-    return DemoResult(n_people, n_att, sum(len(v) for v in by_city.values()), created=True)
+        phase("partners, trainers, logins, sessions")
+        n_people, n_att = builder.participants_and_attendances(by_city)
+        phase("participants and attendances")
+        if connection.vendor == "postgresql":  # plan the queries below with real statistics
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE participants_participant; ANALYZE participants_attendance;")
+            phase("analyze")
+        for programme_id in TrainingSession.objects.order_by().values_list("programme_id", flat=True).distinct():
+            counted_attendance_rebuild(programme_id=programme_id)  # bulk-written attendances bypass the services
+        phase("counted attendance (the counting rule, in SQL)")
+        survey_demo_seed(programme=programme, now=builder.now, seed=seed)
+        phase("surveys")
+    return DemoResult(n_people, n_att, sum(len(v) for v in by_city.values()), created=True, phases=phases)

@@ -7,10 +7,12 @@ import pytest
 from django.utils import timezone
 
 from cities.models import TimeZone
-from participants.models import Attendance, AttendanceStatus
+from core.demo_rows import participant_kwargs
+from participants.models import AttendanceStatus
 from progress.services import progress_rebuild
 from sessions_app.models import SessionStatus
 from tests.factories import (
+    AttendanceFactory,
     CityFactory,
     CityTargetFactory,
     ParticipantFactory,
@@ -64,17 +66,27 @@ def build_world(*, seed: int, people: int, sessions: int) -> World:
         for _ in range(sessions)
     ]
     persons = []
-    for _ in range(people):
+    values_rng = random.Random(seed + 1)  # its own stream: the world's shape stays what `seed` gave before
+    for index in range(people):
+        # Realistic values from the row makers the demo seed uses, then the noise the figures must survive:
+        # any kind, unspecified gender, blank traits, test records.
+        values = participant_kwargs(values_rng, index=index)
+        del values["phone"], values["city_id"]  # the factory's sequence keeps phones unique across several worlds in one test
         kind = rng.choice(["umkm", "umkm", "umkm", "pemda"])
         persons.append(
             ParticipantFactory(
-                city=rng.choice(cities),
-                kind=kind,
-                gender=rng.choice(["female", "male", "unspecified"]),
-                scale=rng.choice(["mikro", "kecil", "menengah", ""]) if kind == "umkm" else "",
-                sector=rng.choice(["food", "fashion", "craft", ""]) if kind == "umkm" else "",
-                baseline_social_media=rng.choice(["none", "personal", "business_page", "sells_online", ""]),
-                is_test=rng.random() < 0.08,
+                **values
+                | {
+                    "city": rng.choice(cities),
+                    "kind": kind,
+                    "gender": rng.choice(["female", "male", "unspecified"]),
+                    "scale": rng.choice(["mikro", "kecil", "menengah", ""]) if kind == "umkm" else "",
+                    "sector": rng.choice(["food", "fashion", "craft", ""]) if kind == "umkm" else "",
+                    "baseline_social_media": rng.choice(["none", "personal", "business_page", "sells_online", ""]),
+                    "is_test": rng.random() < 0.08,
+                    "agency": values["agency"] if kind == "pemda" else "",
+                    "business_name": values["business_name"] if kind == "umkm" else "",
+                }
             )
         )
     for person in persons[-3:]:
@@ -83,7 +95,7 @@ def build_world(*, seed: int, people: int, sessions: int) -> World:
     for person in persons:
         for session in rng.sample(session_rows, min(len(session_rows), rng.randrange(0, 4))):
             status = rng.choice(list(AttendanceStatus.values))
-            Attendance.objects.create(
+            AttendanceFactory(
                 participant=person,
                 session=session,
                 status=status,

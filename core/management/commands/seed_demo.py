@@ -45,6 +45,8 @@ class Command(BaseCommand):
                     f"{result.sessions:,} sessions in {elapsed:.1f} s."
                 )
             )
+            for name, seconds in result.phases.items():
+                self.stdout.write(f"  {seconds:7.1f} s  {name}")
         else:
             self.stdout.write(f"Demo data already present ({result.participants:,} participants); logins refreshed.")
         if options["no_logins"]:

@@ -1,0 +1,67 @@
+"""Bulk writes with PostgreSQL COPY: the floor for loading many rows (demo data, seeds).
+
+`copy_rows` streams tuples into a model's table through psycopg 3's `cursor.copy()`; every
+concrete field not named gets its model default once (auto_now fields: now), so adding a
+field with a default never breaks a caller. `ids_reserve` takes primary keys from the table's
+own sequence first, so the caller can point other rows at rows it has not written yet.
+No model code runs (no save(), no signals): callers write what the services would have.
+PostgreSQL only: check `copy_supported()` and keep a bulk_create path for SQLite.
+"""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+from django.utils import timezone
+
+
+def copy_supported() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def ids_reserve(model: type[Model], count: int) -> list[int]:
+    """`count` fresh primary keys from the table's sequence, in ascending order (safe beside concurrent inserts)."""
+    if count <= 0:
+        return []
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _default(field: Field, now: Any) -> Any:
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return now
+    return field.get_default()  # the model default, "" for text, None for nullable fields
+
+
+def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """COPY `rows` (tuples in the order of `fields`, attnames such as "city_id") into the model's table; returns rows written."""
+    meta = model._meta
+    named = set(fields)
+    unknown = named - {f.attname for f in meta.concrete_fields}
+    if unknown:
+        raise ValueError(f"{meta.label} has no fields {sorted(unknown)}")
+    now = timezone.now()
+    # an unnamed primary key comes from the table's sequence
+    rest = [f for f in meta.concrete_fields if f.attname not in named and not f.primary_key]
+    tail = tuple(_default(f, now) for f in rest)
+    column_of = {f.attname: str(f.column) for f in meta.concrete_fields}
+    columns = [column_of[name] for name in (*fields, *(f.attname for f in rest))]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    written = 0
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({quoted}) FROM STDIN") as copy,
+    ):
+        write = copy.write_row
+        if tail:
+            for row in rows:
+                write((*row, *tail))
+                written += 1
+        else:
+            for row in rows:
+                write(row)
+                written += 1
+    return written
