@@ -21,13 +21,14 @@ from cities.models import City, CityTarget, Programme
 from participants.counting import counted_attendance_rebuild
 from participants.models import (
     Attendance,
+    CountedAttendance,
     Participant,
     ParticipantKind,
 )
 from partners.models import Partner, TotStatus, Trainer
 from sessions_app.models import Audience, Roadshow, RoadshowStatus, SessionStatus, TrainingSession
 from surveys.demo import survey_demo_seed
-from umkm_program.bulk_copy import copy_rows, copy_supported, ids_reserve
+from umkm_program.bulk_copy import checks_after_load, copy_rows, copy_supported, ids_reserve
 from users.models import Role, User
 from users.roles import roles_install, user_set_role
 from users.second_factor import second_factor_activate, second_factor_ready, second_factor_required
@@ -361,14 +362,17 @@ def demo_seed(*, programme: Programme, participants: int, seed: int, password: s
         demo_logins_ensure(password=password)
         by_city = builder.roadshows_and_sessions(partners, trainers)
         phase("partners, trainers, logins, sessions")
-        n_people, n_att = builder.participants_and_attendances(by_city)
-        phase("participants and attendances")
+        with checks_after_load(Participant, Attendance):
+            n_people, n_att = builder.participants_and_attendances(by_city)
+            phase("participants and attendances (COPY)")
+        phase("their foreign keys and indexes")
         if connection.vendor == "postgresql":  # plan the queries below with real statistics
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE participants_participant; ANALYZE participants_attendance;")
             phase("analyze")
-        for programme_id in TrainingSession.objects.order_by().values_list("programme_id", flat=True).distinct():
-            counted_attendance_rebuild(programme_id=programme_id)  # bulk-written attendances bypass the services
+        with checks_after_load(CountedAttendance, unique=False):  # the rebuild's upsert needs the unique constraint
+            for programme_id in TrainingSession.objects.order_by().values_list("programme_id", flat=True).distinct():
+                counted_attendance_rebuild(programme_id=programme_id)  # bulk-written attendances bypass the services
         phase("counted attendance (the counting rule, in SQL)")
         survey_demo_seed(programme=programme, now=builder.now, seed=seed)
         phase("surveys")

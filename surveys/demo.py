@@ -13,7 +13,7 @@ from django.db import connection
 
 from cities.models import Programme
 from participants.counting import counted_attendances_sql
-from umkm_program.bulk_copy import copy_rows, copy_supported, ids_reserve
+from umkm_program.bulk_copy import checks_after_load, copy_rows, copy_supported, ids_reserve
 
 from .links import link_token, link_tokens, new_nonces, token_hash
 from .models import SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse, SurveyWave, WaveKind
@@ -61,10 +61,11 @@ def survey_demo_seed(*, programme, now: dt.datetime, seed: int = 2018) -> int:
         surveys_seed_defaults(programme_id=other.pk)
     write = _write_with_copy if copy_supported() else _write_with_orm
     written = 0
-    for wave in SurveyWave.objects.filter(programme=programme, is_active=True).order_by("position", "pk"):
-        questions = {q.code: q.pk for q in SurveyQuestion.objects.filter(wave=wave, retired_at__isnull=True)}
-        rows = _feedback_rows(programme) if wave.kind == WaveKind.FEEDBACK else _follow_up_rows(programme, wave, now)
-        written += write(wave, _chunks(rng, wave, questions, rows))
+    with checks_after_load(SurveyInvitation, SurveyResponse, SurveyAnswer):
+        for wave in SurveyWave.objects.filter(programme=programme, is_active=True).order_by("position", "pk"):
+            questions = {q.code: q.pk for q in SurveyQuestion.objects.filter(wave=wave, retired_at__isnull=True)}
+            rows = _feedback_rows(programme) if wave.kind == WaveKind.FEEDBACK else _follow_up_rows(programme, wave, now)
+            written += write(wave, _chunks(rng, wave, questions, rows))
     indicators_rebuild(programme_id=programme.pk)
     return written
 

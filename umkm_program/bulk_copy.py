@@ -3,12 +3,14 @@
 `copy_rows` streams tuples into a model's table through psycopg 3's `cursor.copy()`; every
 concrete field not named gets its model default once (auto_now fields: now), so adding a
 field with a default never breaks a caller. `ids_reserve` takes primary keys from the table's
-own sequence first, so the caller can point other rows at rows it has not written yet.
+own sequence first, so the caller can point other rows at rows it has not written yet, and
+`checks_after_load` moves the per-row foreign-key checks and index inserts to one pass at the end.
 No model code runs (no save(), no signals): callers write what the services would have.
 PostgreSQL only: check `copy_supported()` and keep a bulk_create path for SQLite.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -65,3 +67,49 @@ def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence
                 write(row)
                 written += 1
     return written
+
+
+@contextmanager
+def checks_after_load(*models: type[Model], unique: bool = True) -> Iterator[None]:
+    """Around a big load into these tables: their foreign keys and secondary indexes are dropped, then re-created.
+
+    Re-adding a foreign key checks every row with one join and re-creating an index sorts once,
+    where a load with them in place pays a trigger and an index insert per row (pg_restore loads
+    the same way). `unique=False` keeps the unique constraints (an upsert needs them). Call inside
+    a transaction: PostgreSQL's DDL is transactional, so a failure leaves the schema as it was.
+    """
+    if not copy_supported():
+        yield
+        return
+    saved: list[tuple[str, list[tuple[str, str]], list[str]]] = []
+    kinds = ["f", "u"] if unique else ["f"]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses a table with checks still queued
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = %s::regclass AND contype = ANY(%s) ORDER BY contype, conname",
+                [table, kinds],
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT pg_get_indexdef(i.indexrelid), i.indexrelid::regclass::text FROM pg_index i"
+                " WHERE i.indrelid = %s::regclass AND NOT i.indisprimary"
+                " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            for name, _definition in constraints:
+                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+            for _definition, index in indexes:
+                cursor.execute(f"DROP INDEX {index}")  # regclass text: already quoted where needed
+            saved.append((table, constraints, [definition for definition, _ in indexes]))
+    yield
+    with connection.cursor() as cursor:
+        for table, constraints, index_definitions in saved:
+            for definition in index_definitions:
+                cursor.execute(definition)
+            for name, definition in constraints:
+                cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
