@@ -7,6 +7,7 @@ errors and wrong rows, never on time.
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db import connection
 
 from cities.models import Programme
 from participants.models import Attendance, CountedAttendance, Participant
@@ -21,10 +22,34 @@ PEOPLE = 10_000
 pytestmark = pytest.mark.django_db
 
 
+SCHEMA_SQL = """
+SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = ANY(%(tables)s::regclass[])
+UNION ALL
+SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%(tables)s)
+"""
+LOADED = [
+    "participants_participant",
+    "participants_attendance",
+    "participants_countedattendance",
+    "surveys_surveyinvitation",
+    "surveys_surveyresponse",
+    "surveys_surveyanswer",
+]
+
+
+def _schema() -> set[tuple[str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(SCHEMA_SQL, {"tables": LOADED})
+        return set(cursor.fetchall())
+
+
 @pytest.fixture
 def seeded(capsys):
     assert copy_supported(), "the benchmark's path is PostgreSQL COPY"
+    schema_before = _schema()
+    assert len(schema_before) > 20
     call_command("seed_demo", "--participants", str(PEOPLE), "--seed", "2018", "--no-logins")
+    assert _schema() == schema_before  # every foreign key, unique constraint and index dropped for the load is back
     call_command("rebuild_progress")
     return capsys.readouterr().out
 
