@@ -37,3 +37,14 @@ def table_body(context, table) -> SafeString:
                 out.append(f'<td class="text-end">{text}</td>')
         out.append("</tr>")
     return mark_safe("".join(out))  # noqa: S308  every value above is escaped by render_value_in_context or conditional_escape
+
+
+@register.simple_tag(takes_context=True)
+def chart_label(context, table) -> SafeString:
+    """The chart's text alternative: "label value" for every row, joined by "; " (first two columns)."""
+    parts = []
+    for row in table.rows:
+        label = render_value_in_context(row[0], context)
+        value = render_value_in_context(row[1], context) if len(row) > 1 else ""
+        parts.append(f"{label} {value}")
+    return mark_safe("; ".join(parts))  # noqa: S308  each value is escaped by render_value_in_context
