@@ -151,7 +151,10 @@ def query_counts(page_list: list[Page], clients: dict) -> dict[str, tuple[int, i
 def in_process_clients(*, ksp, policy, token_key: str) -> dict:
     from django.test import Client
 
-    clients = {"": (Client(HTTP_HOST="127.0.0.1"), {}), "token": (Client(HTTP_HOST="127.0.0.1"), {"HTTP_AUTHORIZATION": f"Bearer {token_key}"})}
+    clients = {
+        "": (Client(HTTP_HOST="127.0.0.1"), {}),
+        "token": (Client(HTTP_HOST="127.0.0.1"), {"HTTP_AUTHORIZATION": f"Bearer {token_key}"}),
+    }
     for who, user in (("ksp", ksp), ("policy", policy)):
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
@@ -245,10 +248,12 @@ def main() -> None:
         api_token_revoke(token=token)
         ApiToken.objects.filter(pk=token.pk).delete()
 
-    print(f"database {connection.settings_dict['NAME']}: {participants:,} participants; {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
+    print(
+        f"database {connection.settings_dict['NAME']}: {participants:,} participants; {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    )
     print(f"gunicorn {args.workers} sync workers, DEBUG off; {args.requests} requests per page, sequential, new connection each")
     print(f"load average before: {load_before}; after: {load_after}")
-    print(f"| page | path | p50 ms | p95 ms | p99 ms | CPU ms/req | SQL queries | KB |")
+    print("| page | path | p50 ms | p95 ms | p99 ms | CPU ms/req | SQL queries | KB |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for page in page_list:
         values = times[page.name]

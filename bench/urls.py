@@ -12,11 +12,7 @@ def floor(request):
     rows = ProgressSnapshot.objects.filter(city=None, partner=None, audience="", day=None)
     if request.GET.get("programme", "").isdigit():
         rows = rows.filter(programme_id=int(request.GET["programme"]))
-    row = (
-        rows
-        .values("umkm_trained", "computed_at")
-        .first()
-    )
+    row = rows.values("umkm_trained", "computed_at").first()
     return JsonResponse({"umkm_trained": row["umkm_trained"] if row else 0})
 
 
