@@ -34,6 +34,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,7 +73,7 @@ def pages(*, programme=None) -> list[Page]:
     city, partner = (first["city_id"], first["partner_id"]) if first else (None, None)
     date_from = first["starts_at"].date() - dt.timedelta(days=1) if first else programme.starts_on
     dates = {"date_from": date_from, "date_to": date_from + dt.timedelta(days=30)}
-    variants = [
+    variants: list[tuple[str, dict]] = [
         ("dashboard", {}),
         ("dashboard city", {"city": city}),
         ("dashboard partner", {"partner": partner}),
@@ -162,7 +163,7 @@ def in_process_clients(*, ksp, policy, token_key: str) -> dict:
     return clients
 
 
-def session_cookie(user) -> tuple[str, object]:
+def session_cookie(user) -> tuple[str, Any]:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
