@@ -123,7 +123,7 @@ def fetch(port: int, path: str, headers: dict) -> tuple[float, int, int]:
     return time.perf_counter() - started, response.status, len(body)
 
 
-def wait_ready(port: int, timeout: float = 60.0) -> None:
+def wait_ready(port: int, timeout: float = 300.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -242,7 +242,11 @@ def main() -> None:
             load_after = load()
         finally:
             server.terminate()
-            server.wait(timeout=20)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
     finally:
         ksp_session.delete()
         policy_session.delete()
