@@ -5,6 +5,9 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "False")
+# Production refuses to start without these; the bench sends no messages (log provider, a made-up address).
+os.environ.setdefault("NOTIFY_PUBLIC_BASE_URL", "https://umkm.example.org")
+os.environ.setdefault("NOTIFY_PROVIDER_BACKEND", "notifications.providers.LogProvider")
 
 from umkm_program.settings.production import *  # noqa: E402, F403
 

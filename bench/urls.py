@@ -8,12 +8,11 @@ from umkm_program.urls import urlpatterns as platform_urls
 
 
 def floor(request):
-    """One SELECT of the programme's total snapshot row, no session, no template."""
-    row = (
-        ProgressSnapshot.objects.filter(city=None, partner=None, audience="", day=None)
-        .values("umkm_trained", "computed_at")
-        .first()
-    )
+    """One SELECT of the programme's total snapshot row (?programme=<id>, else any), no session, no template."""
+    rows = ProgressSnapshot.objects.filter(city=None, partner=None, audience="", day=None)
+    if request.GET.get("programme", "").isdigit():
+        rows = rows.filter(programme_id=int(request.GET["programme"]))
+    row = rows.values("umkm_trained", "computed_at").first()
     return JsonResponse({"umkm_trained": row["umkm_trained"] if row else 0})
 
 
