@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from users.scoping import (
 from ..forms import ErasureForm, ImportUploadForm
 from ..models import DuplicateStatus, ImportStatus, Participant, ParticipantImport, ProposalStatus
 from ..phones import phone_display, phone_search_digits
-from ..services.exports import export_csv_stream, export_row_count, export_xlsx_bytes
+from ..services.exports import export_csv_stream, export_row_count, export_xlsx_stream
 from ..services.imports import import_apply, import_create, import_progress
 from ..services.merging import duplicate_dismiss, participant_merge
 from ..services.privacy import participant_erase, participant_export_personal_data
@@ -254,7 +254,7 @@ class ParticipantImportConfirmView(ImportScopedMixin, View):
 
 
 class ExportView(PersonalDataMixin, View):
-    """CSV or XLSX of participants or attendance, only the rows the user may see."""
+    """CSV or XLSX of participants or attendance, only the rows the user may see, streamed as they are read."""
 
     def get(self, request, what, fmt):
         if what == "participants":
@@ -270,9 +270,7 @@ class ExportView(PersonalDataMixin, View):
         filename = f"{what}-{stamp}.{fmt}"
         if fmt == "csv":
             response = StreamingHttpResponse(export_csv_stream(what=what, qs=qs), content_type=CSV_CONTENT_TYPE)
-        elif fmt == "xlsx":
-            response = HttpResponse(export_xlsx_bytes(what=what, qs=qs), content_type=XLSX_CONTENT_TYPE)
         else:
-            raise Http404
+            response = StreamingHttpResponse(export_xlsx_stream(what=what, qs=qs), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
