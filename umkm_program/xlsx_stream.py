@@ -100,6 +100,8 @@ def _cell(ref: str, value, starts_formula: Callable[[str], bool]) -> str:
     if isinstance(value, int | float | Decimal):
         return f'<c r="{ref}"><v>{value}</v></c>'
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    if not text:
+        return ""  # an empty cell, as openpyxl read back the empty text it wrote
     style = ' s="1"' if starts_formula(text) else ""
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>'
 
