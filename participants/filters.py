@@ -9,9 +9,9 @@ from users.scoping import cities_for
 class ParticipantCityFilterForm(forms.Form):
     """?city=<id>: narrows the list and the exports (never widens them: the rows still come from users/scoping.py)."""
 
-    city = forms.ModelChoiceField(
+    city = forms.ModelChoiceField(  # type: ignore[var-annotated]
         label=_("City"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         required=False,
         empty_label=_("All cities"),
         widget=forms.Select(attrs={"class": "form-select flex-grow-0 w-auto"}),
@@ -20,7 +20,7 @@ class ParticipantCityFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = cities_for(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["city"].queryset = cities_for(user).order_by("name")
 
     def city_id(self) -> int | None:
         city = self.cleaned_data.get("city") if self.is_valid() else None

@@ -130,6 +130,9 @@ class _Sink:
     def flush(self) -> None:
         pass
 
+    def close(self) -> None:
+        pass
+
     def take(self) -> bytes:
         data = b"".join(self.parts)
         self.parts, self.size = [], 0
@@ -149,7 +152,7 @@ def xlsx_stream(
     sink = _Sink()
     titles = []
     # The sink has no tell() or seek(), so ZipFile writes sizes after each member (data descriptors).
-    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for n, (title, header, rows) in enumerate(sheets, start=1):
             titles.append(title)
             columns: list[str] = []

@@ -76,23 +76,27 @@ def _participant_rows(qs: QuerySet[Participant]) -> Rows:
         _("agrees to WhatsApp messages"),
         _("test data"),
     ]
-    values = _exported_participants(qs).order_by("pk").values_list(
-        "pk",
-        "full_name",
-        "phone",
-        "email",
-        "gender",
-        "city_id",
-        "kind",
-        "business_name",
-        "agency",
-        "sector",
-        "scale",
-        "nib",
-        "baseline_social_media",
-        "consent_version",
-        "whatsapp_opt_in",
-        "is_test",
+    values = (
+        _exported_participants(qs)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "full_name",
+            "phone",
+            "email",
+            "gender",
+            "city_id",
+            "kind",
+            "business_name",
+            "agency",
+            "sector",
+            "scale",
+            "nib",
+            "baseline_social_media",
+            "consent_version",
+            "whatsapp_opt_in",
+            "is_test",
+        )
     )
 
     def rows() -> Iterator[list]:
@@ -144,7 +148,7 @@ def _attendance_rows(qs: QuerySet[Attendance]) -> Rows:
     ]
     if "participant_visible" not in qs.query.annotations:  # False for a guest of another partner: no phone
         qs = qs.annotate(participant_visible=Value(True, output_field=BooleanField()))
-    values = qs.order_by("session__starts_at", "pk").values_list(
+    values = qs.order_by("session__starts_at", "pk").values_list(  # type: ignore[misc]  # participant_visible is an annotation
         "session_id",
         "session__title",
         "session__city_id",

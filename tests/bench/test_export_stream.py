@@ -42,7 +42,9 @@ def crowd():
     Participant.objects.bulk_create(people, batch_size=1000)
     ParticipantFactory(city=kupang, full_name="Gabungan Lama", merged_into=Participant.objects.order_by("pk").first())
     ParticipantFactory(city=kupang, full_name="Sudah Dihapus", erased_at=timezone.now())
-    return list(Participant.objects.filter(merged_into__isnull=True, erased_at__isnull=True).select_related("city").order_by("pk"))
+    return list(
+        Participant.objects.filter(merged_into__isnull=True, erased_at__isnull=True).select_related("city").order_by("pk")
+    )
 
 
 @pytest.fixture

@@ -21,7 +21,9 @@ ROWS = [
 def _cells(data: bytes) -> list[list[tuple]]:
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]
     # an empty cell has no type worth comparing (openpyxl wrote empty text as an empty inline string)
-    return [[(c.value, c.data_type if c.value is not None else None, bool(c.quotePrefix)) for c in row] for row in sheet.iter_rows()]
+    return [
+        [(c.value, c.data_type if c.value is not None else None, bool(c.quotePrefix)) for c in row] for row in sheet.iter_rows()
+    ]
 
 
 def test_streamed_workbook_has_the_cells_openpyxl_wrote():
