@@ -44,6 +44,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+# Production settings refuse to start without these; nothing is sent during the benchmark.
+os.environ.setdefault("NOTIFY_PUBLIC_BASE_URL", "https://laju-digital.example.org")
+os.environ.setdefault("NOTIFY_PROVIDER_BACKEND", "notifications.providers.LogProvider")
+STATIC_ROOT = Path(tempfile.gettempdir()) / "umkm-bench-static"  # pages link static files; none is downloaded
+os.environ.setdefault("DJANGO_STATIC_ROOT", str(STATIC_ROOT))
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PASSWORD = "laju-digital-2018"  # the demo logins' password (README)
@@ -228,6 +233,7 @@ def main():
     from users.models import User
     from users.second_factor import second_factor_activate, second_factor_ready
 
+    Path(os.environ["DJANGO_STATIC_ROOT"]).mkdir(parents=True, exist_ok=True)
     user = User.objects.get(email=args.email)
     if not second_factor_ready(user):
         second_factor_activate(user=user)
