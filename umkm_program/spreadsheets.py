@@ -22,6 +22,8 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from .xlsx_stream import xlsx_stream
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_BOM = "\ufeff"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -60,6 +62,26 @@ def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
         yield writer.writerow([csv_cell(v) for v in row])
 
 
+def csv_chunks(header: Iterable, rows: Iterable[Iterable], *, chunk_chars: int = 64 * 1024) -> Iterator[str]:
+    """The lines of csv_lines joined into pieces of about `chunk_chars`, the header alone first.
+
+    The header goes out at once, so a download starts before the first row is read; after it,
+    one write per piece instead of one per row.
+    """
+    lines = csv_lines(header, rows)
+    yield next(lines)
+    pending: list[str] = []
+    size = 0
+    for line in lines:
+        pending.append(line)
+        size += len(line)
+        if size >= chunk_chars:
+            yield "".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending)
+
+
 def csv_text(header: Iterable, rows: Iterable[Iterable]) -> str:
     return "".join(csv_lines(header, rows))
 
@@ -77,6 +99,12 @@ def _xlsx_cell(sheet, value):
 def sheet_title(title: str) -> str:
     """A title Excel accepts: at most 31 characters, none of []:*?/\\."""
     return str(title).translate(_SHEET_TITLE_FORBIDDEN)[:31] or "-"
+
+
+def xlsx_chunks(sheets: Iterable[tuple[str, Iterable, Iterable[Iterable]]]) -> Iterator[bytes]:
+    """The same workbook as xlsx_bytes, as a stream of bytes written row by row (for large exports)."""
+    titled = ((sheet_title(title), header, rows) for title, header, rows in sheets)
+    return xlsx_stream(titled, starts_formula=starts_formula)
 
 
 def xlsx_bytes(sheets: Iterable[tuple[str, Iterable, Iterable[Iterable]]]) -> bytes:

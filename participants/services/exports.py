@@ -1,16 +1,39 @@
-"""CSV and XLSX exports of participants and attendance. Callers pass querysets from users/scoping.py."""
+"""CSV and XLSX exports of participants and attendance, streamed. Callers pass querysets from users/scoping.py.
+
+An export of 1,000,000 people must start at once and stay small in the web process: rows are
+read as plain tuples (values_list, no model instances) from a server-side cursor, `CHUNK_ROWS`
+at a time, inside a transaction (outside one, PostgreSQL materialises a WITH HOLD cursor's whole
+result before the first row); names of cities and choice labels are looked up once per export,
+not per row. Both formats are written as they are read (umkm_program.spreadsheets).
+"""
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import BooleanField, QuerySet, Value
 from django.utils.translation import gettext as _
 
-from cities.timezones import to_zone_time
-from umkm_program.spreadsheets import csv_lines, xlsx_bytes
+from cities.models import City
+from cities.timezones import to_zone_time, zone_label
+from umkm_program.spreadsheets import csv_chunks, xlsx_chunks
 
-from ..models import Attendance, Participant
+from ..models import (
+    Attendance,
+    AttendanceStatus,
+    BusinessScale,
+    Gender,
+    Participant,
+    ParticipantKind,
+    RegistrationSource,
+    Sector,
+    SocialMediaUse,
+)
+
+CHUNK_ROWS = 2000
+
+Rows = tuple[list[str], Iterator[list]]
 
 
 def _exported_participants(qs: QuerySet[Participant]) -> QuerySet[Participant]:
@@ -22,7 +45,19 @@ def export_row_count(*, what: str, qs: QuerySet) -> int:
     return _exported_participants(qs).count() if what == "participants" else qs.count()
 
 
-def _participant_rows(qs: QuerySet[Participant]) -> tuple[list[str], Iterator[list]]:
+def _labels(choices: list[tuple[str, Any]]) -> Callable[[str], str]:
+    """What get_FOO_display() shows, translated once: the label of a value, or the value itself."""
+    labels = {value: str(label) for value, label in choices}
+    return lambda value: labels.get(value, value)
+
+
+def _streamed(qs: QuerySet) -> Iterator[Any]:
+    """The rows of `qs` from a server-side cursor that sends them as they are found."""
+    with transaction.atomic():
+        yield from qs.iterator(chunk_size=CHUNK_ROWS)
+
+
+def _participant_rows(qs: QuerySet[Participant]) -> Rows:
     header = [
         _("id"),
         _("full name"),
@@ -41,27 +76,52 @@ def _participant_rows(qs: QuerySet[Participant]) -> tuple[list[str], Iterator[li
         _("agrees to WhatsApp messages"),
         _("test data"),
     ]
-    qs = _exported_participants(qs).select_related("city").order_by("pk")
+    values = (
+        _exported_participants(qs)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "full_name",
+            "phone",
+            "email",
+            "gender",
+            "city_id",
+            "kind",
+            "business_name",
+            "agency",
+            "sector",
+            "scale",
+            "nib",
+            "baseline_social_media",
+            "consent_version",
+            "whatsapp_opt_in",
+            "is_test",
+        )
+    )
 
     def rows() -> Iterator[list]:
-        for p in qs.iterator(chunk_size=2000):
+        city_names = dict(City.objects.values_list("pk", "name"))
+        gender, kind, sector = _labels(Gender.choices), _labels(ParticipantKind.choices), _labels(Sector.choices)
+        scale, baseline = _labels(BusinessScale.choices), _labels(SocialMediaUse.choices)
+        yes, no = _("yes"), _("no")
+        for pk, name, phone, email, g, city_id, k, business, agency, sec, sc, nib, base, consent, wa, test in _streamed(values):
             yield [
-                p.pk,
-                p.full_name,
-                p.phone,
-                p.email,
-                p.get_gender_display(),
-                p.city.name,
-                p.get_kind_display(),
-                p.business_name,
-                p.agency,
-                p.get_sector_display(),
-                p.get_scale_display(),
-                p.nib,
-                p.get_baseline_social_media_display(),
-                p.consent_version,
-                _("yes") if p.whatsapp_opt_in else _("no"),
-                _("yes") if p.is_test else _("no"),
+                pk,
+                name,
+                phone,
+                email,
+                gender(g),
+                city_names.get(city_id, ""),
+                kind(k),
+                business,
+                agency,
+                sector(sec),
+                scale(sc),
+                nib,
+                baseline(base),
+                consent,
+                yes if wa else no,
+                yes if test else no,
             ]
 
     return header, rows()
@@ -73,7 +133,7 @@ def _local(value: dt.datetime | None, tz_name: str) -> str:
     return to_zone_time(value, tz_name).strftime("%Y-%m-%d %H:%M")
 
 
-def _attendance_rows(qs: QuerySet[Attendance]) -> tuple[list[str], Iterator[list]]:
+def _attendance_rows(qs: QuerySet[Attendance]) -> Rows:
     header = [
         _("session id"),
         _("session"),
@@ -86,40 +146,58 @@ def _attendance_rows(qs: QuerySet[Attendance]) -> tuple[list[str], Iterator[list
         _("source"),
         _("checked in (local time)"),
     ]
-    qs = qs.select_related("session", "session__city", "participant").order_by("session__starts_at", "pk")
+    if "participant_visible" not in qs.query.annotations:  # False for a guest of another partner: no phone
+        qs = qs.annotate(participant_visible=Value(True, output_field=BooleanField()))
+    values = qs.order_by("session__starts_at", "pk").values_list(  # type: ignore[misc]  # participant_visible is an annotation
+        "session_id",
+        "session__title",
+        "session__city_id",
+        "session__starts_at",
+        "participant_id",
+        "participant__full_name",
+        "participant__phone",
+        "participant_visible",
+        "status",
+        "source",
+        "checked_in_at",
+    )
 
     def rows() -> Iterator[list]:
-        for a in qs.iterator(chunk_size=2000):
-            tz = a.session.city.time_zone
-            zone = a.session.city.zone_label
+        cities = {pk: (name, tz, zone_label(tz)) for pk, name, tz in City.objects.values_list("pk", "name", "time_zone")}
+        status_label, source_label = _labels(AttendanceStatus.choices), _labels(RegistrationSource.choices)
+        for session_id, title, city_id, starts_at, person_id, name, phone, shows_phone, status, source, checked_in in _streamed(
+            values
+        ):
+            city, tz, zone = cities[city_id]
             yield [
-                a.session_id,
-                a.session.title,
-                a.session.city.name,
-                f"{_local(a.session.starts_at, tz)} {zone}",
-                a.participant_id,
-                a.participant.full_name,
-                a.participant.phone if getattr(a, "participant_visible", True) else "",  # a guest of another partner
-                a.get_status_display(),
-                a.get_source_display(),
-                f"{_local(a.checked_in_at, tz)} {zone}" if a.checked_in_at else "",
+                session_id,
+                title,
+                city,
+                f"{_local(starts_at, tz)} {zone}",
+                person_id,
+                name,
+                phone if shows_phone else "",
+                status_label(status),
+                source_label(source),
+                f"{_local(checked_in, tz)} {zone}" if checked_in else "",
             ]
 
     return header, rows()
 
 
-EXPORTS: dict[str, Callable[[QuerySet[Any]], tuple[list[str], Iterator[list]]]] = {
+EXPORTS: dict[str, Callable[[QuerySet[Any]], Rows]] = {
     "participants": _participant_rows,
     "attendance": _attendance_rows,
 }
 
 
-def export_csv_stream(*, what: str, qs: QuerySet) -> Iterable[str]:
-    """Lines of CSV, produced as they are read; safe to open (umkm_program.spreadsheets)."""
+def export_csv_stream(*, what: str, qs: QuerySet) -> Iterator[str]:
+    """CSV text in pieces, produced as the rows are read; safe to open (umkm_program.spreadsheets)."""
     header, rows = EXPORTS[what](qs)
-    return csv_lines(header, rows)
+    return csv_chunks(header, rows)
 
 
-def export_xlsx_bytes(*, what: str, qs: QuerySet) -> bytes:
+def export_xlsx_stream(*, what: str, qs: QuerySet) -> Iterator[bytes]:
+    """The XLSX workbook in pieces, written as the rows are read; safe to open (umkm_program.spreadsheets)."""
     header, rows = EXPORTS[what](qs)
-    return xlsx_bytes([(what, header, rows)])
+    return xlsx_chunks([(what, header, rows)])

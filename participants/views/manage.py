@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +23,11 @@ from users.scoping import (
     proposed_changes_for,
 )
 
+from ..filters import ParticipantCityFilterForm
 from ..forms import ErasureForm, ImportUploadForm
 from ..models import DuplicateStatus, ImportStatus, Participant, ParticipantImport, ProposalStatus
 from ..phones import phone_display, phone_search_digits
-from ..services.exports import export_csv_stream, export_row_count, export_xlsx_bytes
+from ..services.exports import export_csv_stream, export_row_count, export_xlsx_stream
 from ..services.imports import import_apply, import_create, import_progress
 from ..services.merging import duplicate_dismiss, participant_merge
 from ..services.privacy import participant_erase, participant_export_personal_data
@@ -44,6 +45,9 @@ class ParticipantListView(PersonalDataMixin, ListView):
 
     def get_queryset(self):
         qs = participants_for(self.request.user).filter(merged_into__isnull=True, erased_at__isnull=True).select_related("city")
+        self.filter_form = ParticipantCityFilterForm(self.request.GET, user=self.request.user)
+        if city_id := self.filter_form.city_id():
+            qs = qs.filter(city_id=city_id)
         query = self.request.GET.get("q", "").strip()
         if query:
             digits = phone_search_digits(query)
@@ -53,6 +57,8 @@ class ParticipantListView(PersonalDataMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["query"] = self.request.GET.get("q", "")
+        ctx["filter_form"] = self.filter_form
+        ctx["city_id"] = self.filter_form.city_id() or ""
         ctx["may_import"] = self.request.user.role in MANAGES_PARTICIPANTS or self.request.user.is_superuser
         return ctx
 
@@ -254,7 +260,7 @@ class ParticipantImportConfirmView(ImportScopedMixin, View):
 
 
 class ExportView(PersonalDataMixin, View):
-    """CSV or XLSX of participants or attendance, only the rows the user may see."""
+    """CSV or XLSX of participants or attendance, only the rows the user may see (of one city with ?city=), streamed."""
 
     def get(self, request, what, fmt):
         if what == "participants":
@@ -265,14 +271,18 @@ class ExportView(PersonalDataMixin, View):
             raise Http404
         if fmt not in ("csv", "xlsx"):
             raise Http404
+        filter_form = ParticipantCityFilterForm(request.GET, user=request.user)
+        if not filter_form.is_valid():
+            messages.error(request, " ".join(filter_form.errors["city"]))
+            return redirect("participants:list")
+        if city_id := filter_form.city_id():
+            qs = qs.filter(city_id=city_id) if what == "participants" else qs.filter(session__city_id=city_id)
         audit_bulk_export(actor=request.user, what=what, fmt=fmt, rows=export_row_count(what=what, qs=qs))
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         filename = f"{what}-{stamp}.{fmt}"
         if fmt == "csv":
             response = StreamingHttpResponse(export_csv_stream(what=what, qs=qs), content_type=CSV_CONTENT_TYPE)
-        elif fmt == "xlsx":
-            response = HttpResponse(export_xlsx_bytes(what=what, qs=qs), content_type=XLSX_CONTENT_TYPE)
         else:
-            raise Http404
+            response = StreamingHttpResponse(export_xlsx_stream(what=what, qs=qs), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -60,7 +60,7 @@ def _assert_csv_safe(rows, expected_texts):
 
 def _assert_xlsx_safe(response, expected_texts) -> list:
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     by_value = {c.value: c for c in cells if isinstance(c.value, str)}
