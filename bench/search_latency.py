@@ -39,7 +39,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 RESULT_ID = re.compile(r'id="search-person-(\d+)"')
@@ -92,7 +91,6 @@ def pick_trainer_and_session(email, session_pk):
     from django.db.models import Count
 
     from participants.models import Participant
-    from sessions_app.models import TrainingSession
     from users.models import Role, User
     from users.scoping import sessions_for
 
@@ -154,9 +152,7 @@ def row(label, values, cpu=None, queries=None):
     ms = [v * 1000 for v in values]
     extra = f" {cpu * 1000:10.1f}" if cpu is not None else f" {'':>10}"
     extra += f" {queries:8d}" if queries is not None else ""
-    return (
-        f"{label:<16} {len(ms):6d} {statistics.median(ms):8.1f} {percentile(ms, 95):8.1f} {percentile(ms, 99):8.1f}{extra}"
-    )
+    return f"{label:<16} {len(ms):6d} {statistics.median(ms):8.1f} {percentile(ms, 95):8.1f} {percentile(ms, 99):8.1f}{extra}"
 
 
 def main():
@@ -174,8 +170,8 @@ def main():
     import django
 
     django.setup()
-    from participants.models import Participant
     from bench.search_mix import check_results, query_mix, scope_ids
+    from participants.models import Participant
 
     user, session = pick_trainer_and_session(args.email, args.session)
     allowed = scope_ids(user=user, session=session)
@@ -248,7 +244,9 @@ def main():
         wall = time.monotonic() - started
         ok = [e for e, s in done if s == 200]
         cpu_per = (process_tree_cpu(server.pid) - cpu_before) / max(1, len(done))
-        print(f"\nclosed loop, {args.clients} clients for {wall:.0f} s: {len(ok) / wall:.1f} searches/s, errors {len(done) - len(ok)}")
+        print(
+            f"\nclosed loop, {args.clients} clients for {wall:.0f} s: {len(ok) / wall:.1f} searches/s, errors {len(done) - len(ok)}"
+        )
         print(row(f"{args.clients} clients", ok, cpu_per))
         print(f"\nEXPLAIN ANALYZE of each kind's main query: {args.report}")
         print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
@@ -259,4 +257,5 @@ def main():
 
 
 if __name__ == "__main__":
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # here, so the smoke test can import the helpers above
     main()

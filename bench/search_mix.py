@@ -15,7 +15,17 @@ from participants.models import Attendance, Participant
 from participants.search import WHOLE_WORD_LENGTH
 from users.scoping import participants_for
 
-KINDS = ("name fragment", "full name", "name prefix", "phone national", "phone +62", "phone digits", "full phone", "business", "miss")
+KINDS = (
+    "name fragment",
+    "full name",
+    "name prefix",
+    "phone national",
+    "phone +62",
+    "phone digits",
+    "full phone",
+    "business",
+    "miss",
+)
 MISSES = ("zqxv", "Qwzx Jjkq", "0899 0000 1", "+62 899-00")  # no demo name has these letters; no demo number is 0899...
 
 
@@ -46,7 +56,9 @@ def query_mix(*, people: list[Participant], n: int, seed: int = 16) -> list[Sear
     cases = []
     for i in range(n):
         kind = KINDS[i % len(KINDS)]
-        p = rng.choice(with_phone if kind.startswith(("phone", "full phone")) else with_business if kind == "business" else people)
+        p = rng.choice(
+            with_phone if kind.startswith(("phone", "full phone")) else with_business if kind == "business" else people
+        )
         national = _national(p.phone) if p.phone else ""
         if kind == "name fragment":
             word = max(p.full_name.split(), key=len)

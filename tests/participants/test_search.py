@@ -98,7 +98,9 @@ def test_search_is_limited_and_a_miss_says_nobody_was_found(client, trainer_setu
 
     assert len(found(client, session, "kornelia")) == 15
     response = client.get(f"/trainer/sessions/{session.pk}/search/", {"q": "zqxv"})
-    assert "Tidak ditemukan. Tambahkan sebagai peserta langsung." in response.content.decode()  # "Nobody found. Add them as a walk-in."
+    assert (
+        "Tidak ditemukan. Tambahkan sebagai peserta langsung." in response.content.decode()
+    )  # "Nobody found. Add them as a walk-in."
 
 
 def test_search_keeps_the_trainers_scope_for_every_kind_of_query(client, trainer_setup):
