@@ -103,8 +103,7 @@ def participant_search(*, user: User, session: TrainingSession, query: str) -> l
         Participant.objects.filter(pk__in=visible.values("pk"))
         .filter(Q(city_id=session.city_id) | Q(pk__in=on_roster))
         .filter(search_filter(terms))
-        .alias(rank=search_rank(terms))
-        .order_by("rank", "full_name", "pk")[:SEARCH_LIMIT]
+        .order_by(search_rank(terms), "full_name", "pk")[:SEARCH_LIMIT]
     )
     statuses = dict(
         Attendance.objects.filter(session=session, participant__in=[p.pk for p in people]).values_list("participant_id", "status")
