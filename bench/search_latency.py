@@ -258,4 +258,6 @@ def main():
 
 if __name__ == "__main__":
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # here, so the smoke test can import the helpers above
+    os.environ.setdefault("NOTIFY_PUBLIC_BASE_URL", "https://laju.example.org")  # production settings insist; no message
+    os.environ.setdefault("NOTIFY_PROVIDER_BACKEND", "notifications.providers.LogProvider")  # is sent by a search
     main()
