@@ -76,7 +76,8 @@ def query_mix(*, people: list[Participant], n: int, seed: int = 16) -> list[Sear
         elif kind == "phone digits":  # "81234", from anywhere in the number
             length = rng.randint(5, 7)
             # a fragment typed with a leading 0 means the national prefix ("0812" is +62812), so start elsewhere
-            starts = [s for s in range(1, len(national) - length + 1) if national[s] != "0"]
+            # and one starting "62" is the country code ("62812" is +62812), so not those either
+            starts = [s for s in range(1, len(national) - length + 1) if national[s] != "0" and national[s : s + 2] != "62"]
             start = rng.choice(starts)
             query = national[start : start + length]
         elif kind == "full phone":  # "0812-3456-7890"

@@ -1,7 +1,7 @@
 """What a trainer types into the check-in search, as a database filter and a ranking.
 
-A phone fragment in any format ("0812 34", "+62812-34", "81234") is looked for inside the stored
-E.164 number; anything else is words, each of which must appear in the name, the business or the
+A phone number typed from its start in any format ("0812 34", "+62812-34", "62812") is the start of
+the stored E.164 number (a btree prefix scan); other digits ("81234") are looked for anywhere in it; anything else is words, each of which must appear in the name, the business or the
 agency (so "siti rah" finds "Siti Nur Rahmawati"). Words of three letters or more match anywhere
 (PostgreSQL serves that from the trigram indexes of migration 0012); shorter ones match the start
 of a word, so "siti r" narrows to the Siti whose next name starts with R.
@@ -52,7 +52,9 @@ def _word_filter(word: str) -> Q:
 
 
 def search_filter(terms: SearchTerms) -> Q:
-    if terms.digits:
+    if terms.digits.startswith("62"):  # typed from the start: "0812 34", "+62812-34", "62812..."
+        return Q(phone__startswith="+" + terms.digits)
+    if terms.digits:  # a fragment from anywhere: "81234"
         return Q(phone__contains=terms.digits)
     match = Q()
     for word in terms.words:
