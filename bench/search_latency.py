@@ -144,7 +144,6 @@ def queries_and_explain(user, session, cases, report: Path) -> dict[str, int]:
         explains.append(f"### {kind}: q={case.query!r}\n\n{main}\n\n{plan}\n")
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("\n".join(explains))
-    connection.close()
     return counts
 
 
@@ -170,6 +169,8 @@ def main():
     import django
 
     django.setup()
+    from django.db import connection
+
     from bench.search_mix import check_results, query_mix, scope_ids
     from participants.models import Participant
 
@@ -181,6 +182,7 @@ def main():
     print(f"participants in database: {participants:,}; trainer {user.email}, session {session.pk} in {session.city.name}; "
           f"{len(allowed):,} people the trainer may find from it; {len(cases)} queries")  # fmt: skip
     queries = queries_and_explain(user, session, cases, args.report)
+    connection.close()  # gunicorn's workers open their own
     cookie, store = logged_in_cookie(user)
     paths = [(c, f"/trainer/sessions/{session.pk}/search/?" + urllib.parse.urlencode({"q": c.query})) for c in cases]
 
