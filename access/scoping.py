@@ -148,9 +148,13 @@ def participants_for(user: User) -> QuerySet[Participant]:
     if role == COORDINATOR:
         return Participant.objects.filter(Q(home_partner_id=user.partner_id) | Q(created_by=user))
     if role == TRAINER:
-        session_ids = sessions_for(user).values("pk")
-        in_my_sessions = Attendance.objects.filter(session__in=session_ids).values("participant_id")
-        return Participant.objects.filter(Q(pk__in=in_my_sessions, home_partner_id=user.partner_id) | Q(created_by=user))
+        # Correlated (EXISTS per person) rather than `pk IN (everyone in my sessions)`: callers narrow the people
+        # first (one id, a search's matches), and at 1,000,000 participants a busy trainer's sessions hold 100,000
+        # attendances, which the IN form hashed on every request (2-3 s per search; docs/benchmarks.md, issue 16).
+        in_my_sessions = Exists(
+            Attendance.objects.filter(participant_id=OuterRef("pk"), session__in=sessions_for(user).values("pk"))
+        )
+        return Participant.objects.filter(Q(in_my_sessions, home_partner_id=user.partner_id) | Q(created_by=user))
     return Participant.objects.none()
 
 

@@ -15,7 +15,8 @@ from users.models import User
 from users.scoping import participants_for, proposed_changes_for, sessions_for
 
 from .models import Attendance, AttendanceStatus, Participant, ProposalStatus, ProposedChange
-from .phones import phone_masked, phone_search_digits
+from .phones import phone_masked
+from .search import search_filter, search_rank, search_terms
 from .services.matching import Match
 
 SEARCH_LIMIT = 15
@@ -88,22 +89,21 @@ def session_counts(*, session: TrainingSession) -> dict[str, int]:
 
 
 def participant_search(*, user: User, session: TrainingSession, query: str) -> list[Participant]:
-    """People the user may see in the session's city (or already on its roster), by name, phone in any format or business."""
-    query = (query or "").strip()
-    if len(query) < 2:
+    """People the user may see in the session's city (or already on its roster), by name, phone in any format or business.
+
+    Best matches first (participants/search.py), at most SEARCH_LIMIT. Two queries whatever the size of the programme:
+    the people, then their status in this session.
+    """
+    terms = search_terms(query)
+    if terms is None:
         return []
-    digits = phone_search_digits(query)
-    if digits:
-        match = Q(phone__contains=digits)
-    else:
-        match = Q(full_name__icontains=query) | Q(business_name__icontains=query) | Q(agency__icontains=query)
     visible = participants_for(user).filter(merged_into__isnull=True, erased_at__isnull=True)
     on_roster = Attendance.objects.filter(session=session).values("participant_id")
     people = list(
         Participant.objects.filter(pk__in=visible.values("pk"))
         .filter(Q(city_id=session.city_id) | Q(pk__in=on_roster))
-        .filter(match)
-        .order_by("full_name")[:SEARCH_LIMIT]
+        .filter(search_filter(terms))
+        .order_by(search_rank(terms), "full_name", "pk")[:SEARCH_LIMIT]
     )
     statuses = dict(
         Attendance.objects.filter(session=session, participant__in=[p.pk for p in people]).values_list("participant_id", "status")
