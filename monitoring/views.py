@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 import zoneinfo
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.template.loader import render_to_string
@@ -23,9 +22,9 @@ from django.views.generic import TemplateView, View
 from audit.services import audit_bulk_export
 from surveys.selectors import survey_results
 from umkm_program.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from users.areas import Area, may_open
 from users.mixins import RoleRequiredMixin
-from users.models import Role
-from users.scoping import cities_for, may_drill_down, may_list_sessions, partners_for
+from users.scoping import cities_for, partners_for
 
 from . import charts
 from .forms import DashboardFilterForm
@@ -45,8 +44,6 @@ from .selectors import (
 )
 from .tables import dashboard_tables, overview_tables, table_csv, tables_xlsx
 
-AGGREGATE_ROLES = (Role.PROGRAMME_ADMIN, Role.POLICY_VIEWER, Role.KSP_MONITOR)
-DASHBOARD_ROLES = (Role.PROGRAMME_ADMIN, Role.POLICY_VIEWER)
 # The monitoring figures are programme-wide; shown in WIB, the zone of the ministries in Jakarta.
 REPORT_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
 SESSIONS_PER_PAGE = 25
@@ -78,7 +75,7 @@ class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
     """The KSP monitoring view: aggregates only."""
 
     template_name = "monitoring/ksp_overview.html"
-    allowed_roles = AGGREGATE_ROLES
+    area = Area.AGGREGATES
     title = _lazy("KSP monitoring")
 
     def overview(self):
@@ -97,8 +94,8 @@ class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
             tables=overview_tables(ov),
             trend_svg=charts.trend_lines(ov.trend, ov.target),
             map_svg=charts.city_map(ov.cities),
-            drill=may_drill_down(self.request.user),
-            session_drill=may_list_sessions(self.request.user),
+            drill=may_open(self.request.user, Area.DRILL_DOWN),
+            session_drill=may_open(self.request.user, Area.SESSION_FIGURES),
             programmes=programme_choices(user=self.request.user),
             report_zone="WIB",
             computed_local=ov.computed_at.astimezone(REPORT_ZONE) if ov.computed_at else None,
@@ -128,7 +125,7 @@ class ProgressReportPdfView(ProgressOverviewView):
 
 
 class DashboardMixin(RoleRequiredMixin):
-    allowed_roles = DASHBOARD_ROLES
+    area = Area.DASHBOARDS
 
     def filter_form_and_filters(self):
         form = DashboardFilterForm(self.request.GET or None, user=self.request.user)
@@ -160,7 +157,7 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
         cities = map_cities(user=self.request.user, filters=filters, by_city=agg.by_city)
         link_query = query.copy()
         link_query["programme"] = str(filters.programme.pk)
-        if may_list_sessions(self.request.user):
+        if may_open(self.request.user, Area.SESSION_FIGURES):
             _link_session_figures(tables, agg, link_query)
         ctx.update(
             form=form,
@@ -179,8 +176,8 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
             planned_url=session_list_url(link_query, status="planned"),
             all_sessions_url=session_list_url(link_query),
             sessions_computed_at=session_rollup_computed_at(programme=filters.programme),
-            drill=may_drill_down(self.request.user),
-            session_drill=may_list_sessions(self.request.user),
+            drill=may_open(self.request.user, Area.DRILL_DOWN),
+            session_drill=may_open(self.request.user, Area.SESSION_FIGURES),
             report_zone="WIB",
             zone=REPORT_ZONE,
         )
@@ -240,12 +237,7 @@ class ParticipantTrainedListView(RoleRequiredMixin, TemplateView):
     """The people a 'trained' number counts: personal data, so only for admins and granted policy viewers."""
 
     template_name = "monitoring/trained_list.html"
-    allowed_roles = DASHBOARD_ROLES
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not may_drill_down(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    area = Area.DRILL_DOWN
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -291,11 +283,7 @@ class TrainingSessionListView(DashboardMixin, TemplateView):
 
     template_name = "monitoring/session_list.html"
     paginate_by = 50
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not may_list_sessions(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    area = Area.SESSION_FIGURES
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
