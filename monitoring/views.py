@@ -42,7 +42,7 @@ from .selectors import (
     session_rollup_computed_at,
     trained_participants,
 )
-from .tables import dashboard_tables, overview_tables, table_csv, tables_xlsx
+from .tables import dashboard_tables, overview_tables, table_csv, tables_named, tables_xlsx
 
 # The monitoring figures are programme-wide; shown in WIB, the zone of the ministries in Jakarta.
 REPORT_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -89,9 +89,11 @@ class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ov = self.overview()
+        tables = overview_tables(ov)
         ctx.update(
             ov=ov,
-            tables=overview_tables(ov),
+            tables=tables,
+            tables_named=tables_named(tables),
             trend_svg=charts.trend_lines(ov.trend, ov.target),
             map_svg=charts.city_map(ov.cities),
             drill=may_open(self.request.user, Area.DRILL_DOWN),
@@ -114,7 +116,8 @@ class ProgressReportPdfView(ProgressOverviewView):
 
         with translation.override("id"):
             ctx = self.get_context_data(**kwargs)
-            ctx["scale_svg"] = charts.share_bars([(row[0], row[1]) for row in ctx["tables"][3].rows])
+            scale = ctx["tables_named"].scale_mix
+            ctx["scale_svg"] = charts.share_bars(list(zip(scale.column("scale"), scale.column("umkm_trained"), strict=True)))
             ctx["city_svg"] = charts.city_bars(ctx["ov"].cities)
             html = render_to_string(self.template_name, ctx, request=request)
             pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
@@ -165,7 +168,10 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
             agg=agg,
             tables=tables,
             results=results,
-            charts_data={t.slug: {"labels": [str(v) for v in t.column(0)], "headers": t.headers, "rows": t.rows} for t in tables},
+            charts_data={
+                t.slug: {"labels": [str(row[0]) for row in t.rows], "headers": t.headers, "rows": t.rows} for t in tables
+            },
+            tables_named=tables_named(tables),
             page=page,
             session_rows=rows,
             querystring=query.urlencode(),
@@ -184,6 +190,10 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
         return ctx
 
 
+# The session list's filter (monitoring/selectors.py SESSION_STATUSES): the figures' words, not SessionStatus values.
+SESSION_STATUS_LABELS = {"held": _lazy("Held"), "planned": _lazy("Planned"), "cancelled": _lazy("Cancelled")}
+
+
 def session_list_url(query: QueryDict, **extra) -> str:
     """The session list with the dashboard's filters, narrowed by extra filters (status, city, partner)."""
     q = query.copy()
@@ -198,18 +208,26 @@ def _link_session_figures(tables, agg, query: QueryDict) -> None:
     """Session figures (and attendances / no-shows, which the session list sums) link to the sessions they count."""
     by_slug = {t.slug: t for t in tables}
     totals = by_slug["totals"]
-    for i, extra in {2: {}, 3: {}, 4: {}, 5: {"status": "held"}, 6: {"status": "planned"}, 7: {"status": "cancelled"}}.items():
-        totals.links[(i, 1)] = session_list_url(query, **extra)
+    for figure, extra in {
+        "registrations": {},
+        "attendances": {},
+        "no_shows": {},
+        "sessions_held": {"status": "held"},
+        "sessions_planned": {"status": "planned"},
+        "sessions_cancelled": {"status": "cancelled"},
+    }.items():
+        totals.link(figure, "value", session_list_url(query, **extra))
+    by_city = by_slug["by-city"]
     for i, r in enumerate(agg.by_city):
-        url = session_list_url(query, city=r["city_id"])
-        by_slug["by-city"].links.update({(i, 2): url, (i, 5): session_list_url(query, city=r["city_id"], status="held")})
+        by_city.link(i, "attendances", session_list_url(query, city=r["city_id"]))
+        by_city.link(i, "sessions_held", session_list_url(query, city=r["city_id"], status="held"))
+    partners = by_slug["partner-performance"]
     for i, r in enumerate(agg.by_partner):
         p = r["partner_id"]
-        links = by_slug["partner-performance"].links
-        for col, status in ((1, "held"), (2, "planned"), (3, "cancelled")):
-            links[(i, col)] = session_list_url(query, partner=p, status=status)
-        for col in (4, 5, 6):
-            links[(i, col)] = session_list_url(query, partner=p)
+        for status in ("held", "planned", "cancelled"):
+            partners.link(i, f"sessions_{status}", session_list_url(query, partner=p, status=status))
+        for key in ("registrations", "attendances", "no_shows"):
+            partners.link(i, key, session_list_url(query, partner=p))
 
 
 class ProgressExportView(DashboardMixin, View):
@@ -300,6 +318,7 @@ class TrainingSessionListView(DashboardMixin, TemplateView):
             form=form,
             filters=filters,
             status=status,
+            status_options=[(value, SESSION_STATUS_LABELS[value]) for value in SESSION_STATUSES],
             status_label={"held": _("Sessions held"), "planned": _("Sessions planned"), "cancelled": _("Sessions cancelled")}.get(
                 status, _("All sessions")
             ),
