@@ -11,6 +11,7 @@ differ if the kept tables drifted from the raw rows.
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -41,7 +42,24 @@ METRICS = (
 # dimension -> the participant field it slices by
 DIMENSION_FIELDS = {Dimension.GENDER: "gender", Dimension.SECTOR: "sector", Dimension.SOCIAL_MEDIA: "baseline_social_media"}
 
-FineKey = tuple[int, int, str, dt.date]  # city_id, partner_id, audience, day
+
+class FineKey(NamedTuple):
+    """The finest slice of the roll-ups, the one a session falls in. The columns are nullable (a session row written
+    before the day column came has no day until the next rebuild), so the parts are too."""
+
+    city_id: int | None
+    partner_id: int | None
+    audience: str
+    day: dt.date | None
+
+
+class SliceKey(NamedTuple):
+    """Any slice: a finest slice with some parts left out, None meaning "all" (progress/services.py _coarser)."""
+
+    city_id: int | None
+    partner_id: int | None
+    audience: str | None
+    day: dt.date | None
 
 
 @dataclass
@@ -81,7 +99,7 @@ class _Builder:
         self.sessions: dict[int, SessionFigures] = {}
 
     def session(self, pk, city_id, partner_id, audience, starts_at, status, closed_at, tz) -> None:
-        key = (city_id, partner_id, audience, zone_date(starts_at, tz))
+        key = FineKey(city_id, partner_id, audience, zone_date(starts_at, tz))
         counts = dict.fromkeys(METRICS, 0)
         counts[f"sessions_{session_state(status=status, attendance_closed_at=closed_at)}"] = 1
         self.sessions[pk] = SessionFigures(key=key, counts=counts)
@@ -237,6 +255,8 @@ def sessions_in_slices(*, programme_id: int, keys: set[FineKey]) -> set[int]:
         return set()
     by_place = Q(pk__in=[])
     for city_id, partner_id, audience, day in keys:
+        if day is None:  # a session row not yet rebuilt with its day: the refresh rebuilds the programme instead
+            continue
         # A local day lies within a day either side of the same UTC date; the exact cut is made below.
         lower = dt.datetime.combine(day - dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
         by_place |= Q(
