@@ -229,14 +229,15 @@ def _raw_portable(build: "_Builder", programme_id: int) -> None:
             programme_id=programme_id, columns=("a.session_id", "p.kind", "p.gender", "p.scale")
         )
         cursor.execute(
-            f"SELECT session_id, kind, gender, scale, COUNT(*) FROM ({counted}) c GROUP BY session_id, kind, gender, scale",
+            f"SELECT session_id, kind, gender, scale, COUNT(*) FROM ({counted}) c GROUP BY session_id, kind, gender, scale",  # noqa: S608  fixed fragments; values are parameters
             params,
         )
         for session_id, kind, gender, scale, n in cursor.fetchall():
             build.counted(session_id, kind, gender, scale, n)
         for dimension, name in DIMENSION_FIELDS.items():
             counted, params = counted_attendances_sql(programme_id=programme_id, columns=("a.session_id", f"p.{name} AS value"))
-            cursor.execute(f"SELECT session_id, value, COUNT(*) FROM ({counted}) c GROUP BY session_id, value", params)
+            sql = f"SELECT session_id, value, COUNT(*) FROM ({counted}) c GROUP BY session_id, value"  # noqa: S608  fixed fragments
+            cursor.execute(sql, params)
             for session_id, value, n in cursor.fetchall():
                 build.counted_trait(session_id, dimension, value, n)
 
