@@ -116,7 +116,7 @@ class ProgressReportPdfView(ProgressOverviewView):
 
         with translation.override("id"):
             ctx = self.get_context_data(**kwargs)
-            scale = ctx["tables_named"].scale_mix
+            scale = ctx["tables_named"]["scale_mix"]
             ctx["scale_svg"] = charts.share_bars(list(zip(scale.column("scale"), scale.column("umkm_trained"), strict=True)))
             ctx["city_svg"] = charts.city_bars(ctx["ov"].cities)
             html = render_to_string(self.template_name, ctx, request=request)
