@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView, View
 
@@ -191,7 +192,11 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
 
 
 # The session list's filter (monitoring/selectors.py SESSION_STATUSES): the figures' words, not SessionStatus values.
-SESSION_STATUS_LABELS = {"held": _lazy("Held"), "planned": _lazy("Planned"), "cancelled": _lazy("Cancelled")}
+SESSION_STATUS_LABELS = {
+    "held": gettext_lazy("Held"),
+    "planned": gettext_lazy("Planned"),
+    "cancelled": gettext_lazy("Cancelled"),
+}
 
 
 def session_list_url(query: QueryDict, **extra) -> str:
