@@ -98,3 +98,13 @@ def test_every_staff_page_names_an_area_the_list_knows():
     for name, view in views:
         assert isinstance(getattr(view, "area", None), Area), name
         assert view.area in AREAS, name
+
+
+def test_every_page_with_personal_data_asks_for_it():
+    from participants.views.common import PersonalDataMixin
+    from users.scoping import may_see_personal_data
+
+    views = [(name, view) for name, view in staff_views() if issubclass(view, PersonalDataMixin)]
+    assert len(views) > 20
+    for name, view in views:
+        assert may_see_personal_data in AREAS[view.area].checks, name
