@@ -4,24 +4,22 @@ from django.db.models import Count, Q, QuerySet
 
 from participants.models import AttendanceStatus
 from sessions_app.models import TrainingSession
-from users.models import Role, User
-from users.roles import role_of
-from users.scoping import may_see_personal_data, sessions_for
+from users.areas import Area, may_open
+from users.models import User
+from users.scoping import sessions_for
 
 from .models import Certificate
 from .numbers import number_normalise
 
-# Who downloads certificates: the people who run sessions. Names are personal data, so only
-# roles that may see it; a trainer sees their own sessions only (sessions_for).
-HANDS_OUT_CERTIFICATES = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR, Role.TRAINER)
-
 
 def may_handle_certificates(user: User) -> bool:
-    return role_of(user) in HANDS_OUT_CERTIFICATES and may_see_personal_data(user)
+    """The people who run sessions (users/areas.py): names are personal data, so only roles that may see it; a
+    trainer sees their own sessions only (sessions_for)."""
+    return may_open(user, Area.CERTIFICATES)
 
 
 def may_revoke_certificates(user: User) -> bool:
-    return role_of(user) == Role.PROGRAMME_ADMIN
+    return may_open(user, Area.CERTIFICATE_REVOKE)
 
 
 def certificate_sessions_for(user: User) -> QuerySet[TrainingSession]:

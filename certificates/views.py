@@ -1,7 +1,7 @@
 """Certificate pages: the public verification and personal download, and the staff's session downloads."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.views.generic import FormView, TemplateView
 
 from audit.context import client_ip_of
 from cities.timezones import to_city_time
+from users.areas import Area
 from users.mixins import RoleRequiredMixin
 
 from .forms import CertificateLookupForm, CertificateRevokeForm
@@ -18,12 +19,10 @@ from .models import Certificate
 from .numbers import number_normalise
 from .rendering import certificate_file_name, certificate_pdf, certificates_pdf, certificates_zip
 from .selectors import (
-    HANDS_OUT_CERTIFICATES,
     certificate_by_download_token,
     certificate_by_number,
     certificate_sessions_for,
     certificates_for,
-    may_handle_certificates,
     may_revoke_certificates,
     session_attendance_counts,
     session_certificates,
@@ -128,12 +127,7 @@ class PersonalCertificatePdfView(View):
 
 
 class CertificateStaffMixin(RoleRequiredMixin):
-    allowed_roles = HANDS_OUT_CERTIFICATES
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not may_handle_certificates(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    area = Area.CERTIFICATES
 
     def get_session(self):
         if not hasattr(self, "_session"):
@@ -208,11 +202,7 @@ class CertificateRevokeView(CertificateStaffMixin, FormView):
 
     template_name = "certificates/revoke.html"
     form_class = CertificateRevokeForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not may_revoke_certificates(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    area = Area.CERTIFICATE_REVOKE
 
     def get_certificate(self) -> Certificate:
         if not hasattr(self, "_certificate"):

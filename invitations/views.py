@@ -10,6 +10,7 @@ from django.views.generic import FormView
 
 from partners.models import Partner
 from umkm_program.forms import add_service_errors
+from users.areas import Area
 from users.mixins import RoleRequiredMixin
 from users.models import Role
 from users.roles import role_of
@@ -23,7 +24,7 @@ from .services import INVITABLE, invitation_accept, invitation_create, invitatio
 class InvitationListView(RoleRequiredMixin, FormView):
     """The invitations sent so far and the form to send one; coordinators invite trainers of their own partner."""
 
-    allowed_roles = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR)
+    area = Area.INVITATIONS
     template_name = "invitations/invitation_list.html"
     form_class = InvitationForm
 

@@ -9,8 +9,8 @@ from django.views.generic import TemplateView
 from cities.models import Programme
 from cities.selectors import programme_main
 from progress.selectors import progress_by_city, progress_total
+from users.areas import Area
 from users.mixins import RoleRequiredMixin
-from users.models import Role
 from users.scoping import scoped
 
 from . import overview
@@ -24,7 +24,7 @@ class ProgrammeOverviewView(RoleRequiredMixin, TemplateView):
     API read, so the figures agree; registered and people attended per city are this page's own counts.
     """
 
-    allowed_roles = (Role.PROGRAMME_ADMIN,)
+    area = Area.PROGRAMME_OVERVIEW
     template_name = "sessions_app/programme_overview.html"
 
     def get_context_data(self, **kwargs):

@@ -15,22 +15,71 @@ from umkm_program.spreadsheets import csv_text, xlsx_bytes
 from .selectors import Aggregates, Overview, _pct
 
 
+@dataclass(frozen=True)
+class Column:
+    key: str  # what code picks the column by (links, charts, the PDF); never its position
+    label: str
+
+
 @dataclass
 class Table:
     slug: str
     title: str
-    headers: list[str]
+    columns: list[Column]
     rows: list[list]
-    # (row index, column index) -> URL of the list the number counts (drill-down), set by the view
-    links: dict = field(default_factory=dict)
+    # For tables of figures (one figure a row): the figure each row holds, in order.
+    row_keys: list[str] = field(default_factory=list)
+    # (row index, column index) -> URL of the list the number counts (drill-down); set through link()
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.label for column in self.columns]
 
     @property
     def cells(self) -> list[list[tuple]]:
         """Rows as (value, link or None) pairs, for the HTML table."""
         return [[(v, self.links.get((i, j))) for j, v in enumerate(row)] for i, row in enumerate(self.rows)]
 
-    def column(self, index: int) -> list:
-        return [row[index] for row in self.rows]
+    def index(self, key: str) -> int:
+        """The position of the column `key`; KeyError for a column the table does not have."""
+        for position, column in enumerate(self.columns):
+            if column.key == key:
+                return position
+        raise KeyError(f"{self.slug} has no column {key!r}")
+
+    def column(self, key: str) -> list:
+        position = self.index(key)
+        return [row[position] for row in self.rows]
+
+    @property
+    def labels(self) -> list:
+        """The first column: what each row is (a city, a day, a figure)."""
+        return [row[0] for row in self.rows]
+
+    def row_index(self, row_key: str) -> int:
+        return self.row_keys.index(row_key)
+
+    def link(self, row: int | str, key: str, url: str) -> None:
+        """Make the number in `row` (an index, or a row key) and column `key` a link to `url`."""
+        index = self.row_index(row) if isinstance(row, str) else row
+        self.links[(index, self.index(key))] = url
+
+
+def tables_named(tables: list) -> dict:
+    """Tables by slug with "_" for "-", for templates: `tables_named.by_city`."""
+    return {table.slug.replace("-", "_"): table for table in tables}
+
+
+def figure_table(slug: str, title: str, figures: list[tuple[str, str, object]]) -> Table:
+    """A table of (key, label, value) figures, one a row, keyed by figure."""
+    return Table(
+        slug,
+        title,
+        [Column("figure", _("Figure")), Column("value", _("Value"))],
+        [[figure_label, value] for _key, figure_label, value in figures],
+        row_keys=[key for key, _label, _value in figures],
+    )
 
 
 DIMENSION_LABELS = {
@@ -52,33 +101,44 @@ def scale_label(key: str) -> str:
 def dashboard_tables(agg: Aggregates) -> list[Table]:
     t = agg.totals
     unknown_scale = max(0, t["umkm_trained"] - t["umkm_mikro"] - t["umkm_kecil"] - t["umkm_menengah"])
-    people = [_("People trained"), _("Attendances")]
+    people = [Column("trained", _("People trained")), Column("attended", _("Attendances"))]
     tables = [
-        Table(
+        figure_table(
             "totals",
             _("Totals"),
-            [_("Figure"), _("Value")],
             [
-                [_("Unique UMKM trained"), t["umkm_trained"]],
-                [_("Pemda officers trained"), t["pemda_trained"]],
-                [_("Registrations"), t["registrations"]],
-                [_("Attendances"), t["attendances"]],
-                [_("No-shows"), t["no_shows"]],
-                [_("Sessions held"), t["sessions_held"]],
-                [_("Sessions planned"), t["sessions_planned"]],
-                [_("Sessions cancelled"), t["sessions_cancelled"]],
+                ("umkm_trained", _("Unique UMKM trained"), t["umkm_trained"]),
+                ("pemda_trained", _("Pemda officers trained"), t["pemda_trained"]),
+                ("registrations", _("Registrations"), t["registrations"]),
+                ("attendances", _("Attendances"), t["attendances"]),
+                ("no_shows", _("No-shows"), t["no_shows"]),
+                ("sessions_held", _("Sessions held"), t["sessions_held"]),
+                ("sessions_planned", _("Sessions planned"), t["sessions_planned"]),
+                ("sessions_cancelled", _("Sessions cancelled"), t["sessions_cancelled"]),
             ],
         ),
         Table(
             "attendance-over-time",
             _("Attendance over time"),
-            [_("Day"), _("Attendances"), _("UMKM trained"), _("Pemda officers trained")],
+            [
+                Column("day", _("Day")),
+                Column("attendances", _("Attendances")),
+                Column("umkm_trained", _("UMKM trained")),
+                Column("pemda_trained", _("Pemda officers trained")),
+            ],
             [[r["day"], r["attendances"], r["umkm_trained"], r["pemda_trained"]] for r in agg.by_day],
         ),
         Table(
             "by-city",
             _("By city"),
-            [_("City"), _("Province"), _("Attendances"), _("UMKM trained"), _("Pemda officers trained"), _("Sessions held")],
+            [
+                Column("city", _("City")),
+                Column("province", _("Province")),
+                Column("attendances", _("Attendances")),
+                Column("umkm_trained", _("UMKM trained")),
+                Column("pemda_trained", _("Pemda officers trained")),
+                Column("sessions_held", _("Sessions held")),
+            ],
             [
                 [
                     r["city__name"],
@@ -95,16 +155,16 @@ def dashboard_tables(agg: Aggregates) -> list[Table]:
             "partner-performance",
             _("Partner performance"),
             [
-                _("Partner"),
-                _("Sessions held"),
-                _("Sessions planned"),
-                _("Sessions cancelled"),
-                _("Registrations"),
-                _("Attendances"),
-                _("No-shows"),
-                _("No-show rate (%)"),
-                _("UMKM trained"),
-                _("Pemda officers trained"),
+                Column("partner", _("Partner")),
+                Column("sessions_held", _("Sessions held")),
+                Column("sessions_planned", _("Sessions planned")),
+                Column("sessions_cancelled", _("Sessions cancelled")),
+                Column("registrations", _("Registrations")),
+                Column("attendances", _("Attendances")),
+                Column("no_shows", _("No-shows")),
+                Column("no_show_rate", _("No-show rate (%)")),
+                Column("umkm_trained", _("UMKM trained")),
+                Column("pemda_trained", _("Pemda officers trained")),
             ],
             [
                 [
@@ -125,13 +185,14 @@ def dashboard_tables(agg: Aggregates) -> list[Table]:
         Table(
             "by-scale",
             _("UMKM trained by business scale"),
-            [_("Scale"), _("UMKM trained")],
+            [Column("scale", _("Scale")), Column("umkm_trained", _("UMKM trained"))],
             [
                 [scale_label("mikro"), t["umkm_mikro"]],
                 [scale_label("kecil"), t["umkm_kecil"]],
                 [scale_label("menengah"), t["umkm_menengah"]],
                 [scale_label("unknown"), unknown_scale],
             ],
+            row_keys=["mikro", "kecil", "menengah", "unknown"],
         ),
     ]
     titles = {
@@ -146,7 +207,7 @@ def dashboard_tables(agg: Aggregates) -> list[Table]:
             Table(
                 slugs[dim],  # type: ignore[index]
                 titles[dim],  # type: ignore[index]
-                [str(Dimension(dim).label), *people],
+                [Column("value", str(Dimension(dim).label)), *people],
                 [[str(labels.get(r["value"], _("Not recorded"))), r["trained"], r["attended"]] for r in agg.dimensions[dim]],
             )
         )
@@ -156,38 +217,49 @@ def dashboard_tables(agg: Aggregates) -> list[Table]:
 def overview_tables(ov: Overview) -> list[Table]:
     t = ov.totals
     return [
-        Table(
+        figure_table(
             "headline",
             _("Headline"),
-            [_("Figure"), _("Value")],
             [
-                [_("Unique UMKM trained"), t["umkm_trained"]],
-                [_("UMKM target"), ov.target],
-                [_("Progress (%)"), ov.pct],
-                [_("Pemda officers trained"), t["pemda_trained"]],
-                [_("Trainers certified through ToT"), ov.trainers_certified],
-                [_("Sessions held"), t["sessions_held"]],
-                [_("Sessions planned"), t["sessions_planned"]],
-                [_("Women among people trained (%)"), ov.women_pct],
+                ("umkm_trained", _("Unique UMKM trained"), t["umkm_trained"]),
+                ("target", _("UMKM target"), ov.target),
+                ("pct", _("Progress (%)"), ov.pct),
+                ("pemda_trained", _("Pemda officers trained"), t["pemda_trained"]),
+                ("trainers_certified", _("Trainers certified through ToT"), ov.trainers_certified),
+                ("sessions_held", _("Sessions held"), t["sessions_held"]),
+                ("sessions_planned", _("Sessions planned"), t["sessions_planned"]),
+                ("women_pct", _("Women among people trained (%)"), ov.women_pct),
             ],
         ),
         Table(
             "city-progress",
             _("Progress per city"),
-            [_("City"), _("Province"), _("UMKM trained"), _("City target"), _("Progress (%)"), _("Pemda officers trained")],
+            [
+                Column("city", _("City")),
+                Column("province", _("Province")),
+                Column("umkm_trained", _("UMKM trained")),
+                Column("target", _("City target")),
+                Column("pct", _("Progress (%)")),
+                Column("pemda_trained", _("Pemda officers trained")),
+            ],
             [[c.name, c.province, c.trained, c.target, c.pct, c.pemda_trained] for c in ov.cities],
         ),
         Table(
             "trend",
             _("Trend against the required pace"),
-            [_("Date"), _("UMKM trained (cumulative)"), _("Required pace (cumulative)")],
+            [
+                Column("day", _("Date")),
+                Column("trained", _("UMKM trained (cumulative)")),
+                Column("required", _("Required pace (cumulative)")),
+            ],
             [[p.day, p.trained, p.required] for p in ov.trend],
         ),
         Table(
             "scale-mix",
             _("UMKM trained by business scale"),
-            [_("Scale"), _("UMKM trained"), _("Share (%)")],
+            [Column("scale", _("Scale")), Column("umkm_trained", _("UMKM trained")), Column("share", _("Share (%)"))],
             [[scale_label(k), n, pct] for k, n, pct in ov.scale_mix],
+            row_keys=[k for k, _n, _share in ov.scale_mix],
         ),
     ]
 

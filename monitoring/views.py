@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 import zoneinfo
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.template.loader import render_to_string
@@ -17,15 +16,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView, View
 
 from audit.services import audit_bulk_export
 from surveys.selectors import survey_results
 from umkm_program.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from users.areas import Area, may_open
 from users.mixins import RoleRequiredMixin
-from users.models import Role
-from users.scoping import cities_for, may_drill_down, may_list_sessions, partners_for
+from users.scoping import cities_for, partners_for
 
 from . import charts
 from .forms import DashboardFilterForm
@@ -43,10 +43,8 @@ from .selectors import (
     session_rollup_computed_at,
     trained_participants,
 )
-from .tables import dashboard_tables, overview_tables, table_csv, tables_xlsx
+from .tables import dashboard_tables, overview_tables, table_csv, tables_named, tables_xlsx
 
-AGGREGATE_ROLES = (Role.PROGRAMME_ADMIN, Role.POLICY_VIEWER, Role.KSP_MONITOR)
-DASHBOARD_ROLES = (Role.PROGRAMME_ADMIN, Role.POLICY_VIEWER)
 # The monitoring figures are programme-wide; shown in WIB, the zone of the ministries in Jakarta.
 REPORT_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
 SESSIONS_PER_PAGE = 25
@@ -78,7 +76,7 @@ class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
     """The KSP monitoring view: aggregates only."""
 
     template_name = "monitoring/ksp_overview.html"
-    allowed_roles = AGGREGATE_ROLES
+    area = Area.AGGREGATES
     title = _lazy("KSP monitoring")
 
     def overview(self):
@@ -92,13 +90,15 @@ class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ov = self.overview()
+        tables = overview_tables(ov)
         ctx.update(
             ov=ov,
-            tables=overview_tables(ov),
+            tables=tables,
+            tables_named=tables_named(tables),
             trend_svg=charts.trend_lines(ov.trend, ov.target),
             map_svg=charts.city_map(ov.cities),
-            drill=may_drill_down(self.request.user),
-            session_drill=may_list_sessions(self.request.user),
+            drill=may_open(self.request.user, Area.DRILL_DOWN),
+            session_drill=may_open(self.request.user, Area.SESSION_FIGURES),
             programmes=programme_choices(user=self.request.user),
             report_zone="WIB",
             computed_local=ov.computed_at.astimezone(REPORT_ZONE) if ov.computed_at else None,
@@ -117,7 +117,8 @@ class ProgressReportPdfView(ProgressOverviewView):
 
         with translation.override("id"):
             ctx = self.get_context_data(**kwargs)
-            ctx["scale_svg"] = charts.share_bars([(row[0], row[1]) for row in ctx["tables"][3].rows])
+            scale = ctx["tables_named"]["scale_mix"]
+            ctx["scale_svg"] = charts.share_bars(list(zip(scale.column("scale"), scale.column("umkm_trained"), strict=True)))
             ctx["city_svg"] = charts.city_bars(ctx["ov"].cities)
             html = render_to_string(self.template_name, ctx, request=request)
             pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
@@ -128,7 +129,7 @@ class ProgressReportPdfView(ProgressOverviewView):
 
 
 class DashboardMixin(RoleRequiredMixin):
-    allowed_roles = DASHBOARD_ROLES
+    area = Area.DASHBOARDS
 
     def filter_form_and_filters(self):
         form = DashboardFilterForm(self.request.GET or None, user=self.request.user)
@@ -160,7 +161,7 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
         cities = map_cities(user=self.request.user, filters=filters, by_city=agg.by_city)
         link_query = query.copy()
         link_query["programme"] = str(filters.programme.pk)
-        if may_list_sessions(self.request.user):
+        if may_open(self.request.user, Area.SESSION_FIGURES):
             _link_session_figures(tables, agg, link_query)
         ctx.update(
             form=form,
@@ -168,7 +169,10 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
             agg=agg,
             tables=tables,
             results=results,
-            charts_data={t.slug: {"labels": [str(v) for v in t.column(0)], "headers": t.headers, "rows": t.rows} for t in tables},
+            charts_data={
+                t.slug: {"labels": [str(row[0]) for row in t.rows], "headers": t.headers, "rows": t.rows} for t in tables
+            },
+            tables_named=tables_named(tables),
             page=page,
             session_rows=rows,
             querystring=query.urlencode(),
@@ -179,12 +183,20 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
             planned_url=session_list_url(link_query, status="planned"),
             all_sessions_url=session_list_url(link_query),
             sessions_computed_at=session_rollup_computed_at(programme=filters.programme),
-            drill=may_drill_down(self.request.user),
-            session_drill=may_list_sessions(self.request.user),
+            drill=may_open(self.request.user, Area.DRILL_DOWN),
+            session_drill=may_open(self.request.user, Area.SESSION_FIGURES),
             report_zone="WIB",
             zone=REPORT_ZONE,
         )
         return ctx
+
+
+# The session list's filter (monitoring/selectors.py SESSION_STATUSES): the figures' words, not SessionStatus values.
+SESSION_STATUS_LABELS = {
+    "held": gettext_lazy("Held"),
+    "planned": gettext_lazy("Planned"),
+    "cancelled": gettext_lazy("Cancelled"),
+}
 
 
 def session_list_url(query: QueryDict, **extra) -> str:
@@ -201,18 +213,26 @@ def _link_session_figures(tables, agg, query: QueryDict) -> None:
     """Session figures (and attendances / no-shows, which the session list sums) link to the sessions they count."""
     by_slug = {t.slug: t for t in tables}
     totals = by_slug["totals"]
-    for i, extra in {2: {}, 3: {}, 4: {}, 5: {"status": "held"}, 6: {"status": "planned"}, 7: {"status": "cancelled"}}.items():
-        totals.links[(i, 1)] = session_list_url(query, **extra)
+    for figure, extra in {
+        "registrations": {},
+        "attendances": {},
+        "no_shows": {},
+        "sessions_held": {"status": "held"},
+        "sessions_planned": {"status": "planned"},
+        "sessions_cancelled": {"status": "cancelled"},
+    }.items():
+        totals.link(figure, "value", session_list_url(query, **extra))
+    by_city = by_slug["by-city"]
     for i, r in enumerate(agg.by_city):
-        url = session_list_url(query, city=r["city_id"])
-        by_slug["by-city"].links.update({(i, 2): url, (i, 5): session_list_url(query, city=r["city_id"], status="held")})
+        by_city.link(i, "attendances", session_list_url(query, city=r["city_id"]))
+        by_city.link(i, "sessions_held", session_list_url(query, city=r["city_id"], status="held"))
+    partners = by_slug["partner-performance"]
     for i, r in enumerate(agg.by_partner):
         p = r["partner_id"]
-        links = by_slug["partner-performance"].links
-        for col, status in ((1, "held"), (2, "planned"), (3, "cancelled")):
-            links[(i, col)] = session_list_url(query, partner=p, status=status)
-        for col in (4, 5, 6):
-            links[(i, col)] = session_list_url(query, partner=p)
+        for status in ("held", "planned", "cancelled"):
+            partners.link(i, f"sessions_{status}", session_list_url(query, partner=p, status=status))
+        for key in ("registrations", "attendances", "no_shows"):
+            partners.link(i, key, session_list_url(query, partner=p))
 
 
 class ProgressExportView(DashboardMixin, View):
@@ -240,12 +260,7 @@ class ParticipantTrainedListView(RoleRequiredMixin, TemplateView):
     """The people a 'trained' number counts: personal data, so only for admins and granted policy viewers."""
 
     template_name = "monitoring/trained_list.html"
-    allowed_roles = DASHBOARD_ROLES
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not may_drill_down(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    area = Area.DRILL_DOWN
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -291,11 +306,7 @@ class TrainingSessionListView(DashboardMixin, TemplateView):
 
     template_name = "monitoring/session_list.html"
     paginate_by = 50
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not may_list_sessions(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    area = Area.SESSION_FIGURES
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -312,6 +323,7 @@ class TrainingSessionListView(DashboardMixin, TemplateView):
             form=form,
             filters=filters,
             status=status,
+            status_options=[(value, SESSION_STATUS_LABELS[value]) for value in SESSION_STATUSES],
             status_label={"held": _("Sessions held"), "planned": _("Sessions planned"), "cancelled": _("Sessions cancelled")}.get(
                 status, _("All sessions")
             ),

@@ -8,6 +8,7 @@ idempotent: a replayed action gets the receipt it got the first time and changes
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -77,12 +78,12 @@ def attendance_time(*, session: TrainingSession, device_at: dt.datetime | None, 
     return session.ends_at if now >= day_end else session.starts_at
 
 
-def offline_actions_apply(*, user: User, actions: list, device: str = "", language: str = "") -> list[Receipt]:
+def offline_actions_apply(*, user: User, actions: list[Any], device: str = "", language: str = "") -> list[Receipt]:
     """Apply a batch from one phone's queue, in order, each on its own: a refusal never stops the rest."""
     return [offline_action_apply(user=user, action=action, device=device, language=language) for action in actions]
 
 
-def offline_action_apply(*, user: User, action, device: str = "", language: str = "") -> Receipt:
+def offline_action_apply(*, user: User, action: Any, device: str = "", language: str = "") -> Receipt:
     client_id = _client_id(action)
     if client_id is None:
         raw = str(action.get("client_id", ""))[:64] if isinstance(action, dict) else ""
@@ -97,7 +98,14 @@ def offline_action_apply(*, user: User, action, device: str = "", language: str 
         try:
             session = _session(user, action.get("session"))
             outcome, participant, message, at = _apply(
-                user=user, session=session, kind=kind, action=action, device=device, device_at=device_at, language=language
+                user=user,
+                session=session,
+                kind=kind,
+                action=action,
+                client_id=client_id,
+                device=device,
+                device_at=device_at,
+                language=language,
             )
         except Refused as refused:
             # the refusal is kept too, so a replay gets the same answer and nothing half-done remains
@@ -125,7 +133,7 @@ def offline_action_apply(*, user: User, action, device: str = "", language: str 
     return Receipt(str(client_id), outcome, kind, session.pk, getattr(participant, "pk", None), message=message)
 
 
-def _client_id(action) -> uuid.UUID | None:
+def _client_id(action: Any) -> uuid.UUID | None:
     if not isinstance(action, dict):
         return None
     try:
@@ -134,7 +142,7 @@ def _client_id(action) -> uuid.UUID | None:
         return None
 
 
-def _device_time(value) -> dt.datetime | None:
+def _device_time(value: Any) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     try:
@@ -146,17 +154,31 @@ def _device_time(value) -> dt.datetime | None:
     return moment
 
 
-def _session(user: User, session_id) -> TrainingSession:
+def _session(user: User, session_id: Any) -> TrainingSession:
     """Only sessions the user runs (users/scoping.py): for a trainer, their own."""
     if not isinstance(session_id, int) or isinstance(session_id, bool):
         raise Refused(_("This action does not say which session it belongs to."))
-    session = sessions_for(user).select_related("city").filter(pk=session_id).first()
+    session: TrainingSession | None = sessions_for(user).select_related("city").filter(pk=session_id).first()
     if session is None:
         raise Refused(_("This session is not one of yours."))
     return session
 
 
-def _apply(*, user: User, session, kind, action, device, device_at, language=""):
+# What applying one action gives: its outcome, the person, the message for the phone and the time it checked in.
+Applied = tuple[str, Participant | None, str, dt.datetime | None]
+
+
+def _apply(
+    *,
+    user: User,
+    session: TrainingSession,
+    kind: str,
+    action: dict[str, Any],
+    client_id: uuid.UUID,
+    device: str,
+    device_at: dt.datetime | None,
+    language: str = "",
+) -> Applied:
     if kind == SyncKind.CHECK_IN:
         return _check_in(
             user=user,
@@ -164,7 +186,7 @@ def _apply(*, user: User, session, kind, action, device, device_at, language="")
             participant_id=action.get("participant"),
             device=device,
             device_at=device_at,
-            client_id=_client_id(action),
+            client_id=client_id,
         )
     if kind == SyncKind.UNDO:
         return _undo(user=user, session=session, participant_id=action.get("participant"))
@@ -175,13 +197,21 @@ def _apply(*, user: User, session, kind, action, device, device_at, language="")
             data=action.get("data"),
             device=device,
             device_at=device_at,
-            client_id=_client_id(action),
+            client_id=client_id,
             language=language,
         )
     raise Refused(_("This kind of action is not known."))
 
 
-def _check_in(*, user: User, session, participant_id, device, device_at, client_id):
+def _check_in(
+    *,
+    user: User,
+    session: TrainingSession,
+    participant_id: Any,
+    device: str,
+    device_at: dt.datetime | None,
+    client_id: uuid.UUID,
+) -> Applied:
     if not isinstance(participant_id, int) or isinstance(participant_id, bool):
         raise Refused(_("That check-in could not be read. Search for the person again."))
     participant, guest = checkin_target(user=user, session=session, participant_id=participant_id)
@@ -202,7 +232,7 @@ def _check_in(*, user: User, session, participant_id, device, device_at, client_
     return SyncOutcome.APPLIED, participant, _("%(name)s is checked in.") % {"name": participant.full_name}, at
 
 
-def _undo(*, user: User, session, participant_id):
+def _undo(*, user: User, session: TrainingSession, participant_id: Any) -> Applied:
     if not isinstance(participant_id, int) or isinstance(participant_id, bool):
         raise Refused(_("That check-in could not be read. Search for the person again."))
     attendance = Attendance.objects.filter(session=session, participant_id=participant_id).select_related("participant").first()
@@ -226,7 +256,16 @@ def _undo(*, user: User, session, participant_id):
     return SyncOutcome.APPLIED, participant, _("Check-in of %(name)s is undone.") % {"name": name}, None
 
 
-def _walk_in(*, user: User, session, data, device, device_at, client_id, language=""):
+def _walk_in(
+    *,
+    user: User,
+    session: TrainingSession,
+    data: Any,
+    device: str,
+    device_at: dt.datetime | None,
+    client_id: uuid.UUID,
+    language: str = "",
+) -> Applied:
     """A walk-in typed offline: the walk-in form's rules; a known phone (any format) checks in that person instead."""
     if not isinstance(data, dict) or not set(data) <= WALK_IN_FIELDS:
         raise Refused(_("This walk-in could not be read. Add the person again."))
@@ -268,7 +307,9 @@ def _walk_in(*, user: User, session, data, device, device_at, client_id, languag
     return SyncOutcome.APPLIED, person, _("%(name)s is added and checked in.") % {"name": person.full_name}, at
 
 
-def _merge_into_known(*, user: User, session, person: Participant, device, client_id, at):
+def _merge_into_known(
+    *, user: User, session: TrainingSession, person: Participant, device: str, client_id: uuid.UUID, at: dt.datetime
+) -> Applied:
     """The same phone or NIB is the same person: check them in rather than make a second record.
 
     Someone of another partner is checked in as a match the trainer met in person (audited, opens

@@ -14,7 +14,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from participants.checkin_access import session_roster_payload
-from participants.views.common import RUNS_SESSIONS, PersonalDataMixin, device_of
+from participants.views.common import PersonalDataMixin, device_of
+from users.areas import Area
 from users.scoping import sessions_for
 
 from .services import offline_actions_apply
@@ -100,7 +101,7 @@ class OfflineSyncView(PersonalDataMixin, View):
     """GET: who is logged in, and a fresh CSRF token (the queue sends only its own user's actions).
     POST: a batch of queued actions as JSON; one receipt per action, and the fresh rosters of the sessions touched."""
 
-    allowed_roles = RUNS_SESSIONS
+    area = Area.CHECK_IN
 
     def get(self, request):
         return JsonResponse({"user": request.user.pk, "csrf": get_token(request)})

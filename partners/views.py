@@ -9,19 +9,17 @@ from django.views.generic import DetailView, FormView, ListView
 
 from cities.models import City
 from umkm_program.forms import add_service_errors
+from users.areas import Area
 from users.mixins import RoleRequiredMixin
-from users.models import Role
 from users.scoping import scoped
 
 from .forms import PartnerForm, TrainerForm
 from .models import Partner, TotStatus, Trainer
 from .services import PARTNER_FIELDS, partner_create, partner_update, trainer_update
 
-STAFF = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR)
-
 
 class PartnerListView(RoleRequiredMixin, ListView):
-    allowed_roles = STAFF
+    area = Area.PARTNERS
     template_name = "partners/partner_list.html"
     context_object_name = "partners"
     paginate_by = 50
@@ -38,7 +36,7 @@ class PartnerListView(RoleRequiredMixin, ListView):
 
 
 class PartnerDetailView(RoleRequiredMixin, DetailView):
-    allowed_roles = STAFF
+    area = Area.PARTNERS
     template_name = "partners/partner_detail.html"
     context_object_name = "partner"
 
@@ -54,7 +52,7 @@ class PartnerDetailView(RoleRequiredMixin, DetailView):
 
 
 class PartnerCreateView(RoleRequiredMixin, FormView):
-    allowed_roles = (Role.PROGRAMME_ADMIN,)
+    area = Area.PARTNER_ADMIN
     template_name = "partners/partner_form.html"
     form_class = PartnerForm
 
@@ -69,7 +67,7 @@ class PartnerCreateView(RoleRequiredMixin, FormView):
 
 
 class PartnerUpdateView(RoleRequiredMixin, FormView):
-    allowed_roles = (Role.PROGRAMME_ADMIN,)
+    area = Area.PARTNER_ADMIN
     template_name = "partners/partner_form.html"
     form_class = PartnerForm
 
@@ -95,7 +93,7 @@ class PartnerUpdateView(RoleRequiredMixin, FormView):
 class TrainerUpdateView(RoleRequiredMixin, FormView):
     """ToT status and dates, cities served; a coordinator reaches only their own partner's trainers."""
 
-    allowed_roles = STAFF
+    area = Area.PARTNERS
     template_name = "partners/trainer_form.html"
     form_class = TrainerForm
 

@@ -11,6 +11,7 @@ differ if the kept tables drifted from the raw rows.
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -41,7 +42,24 @@ METRICS = (
 # dimension -> the participant field it slices by
 DIMENSION_FIELDS = {Dimension.GENDER: "gender", Dimension.SECTOR: "sector", Dimension.SOCIAL_MEDIA: "baseline_social_media"}
 
-FineKey = tuple[int, int, str, dt.date]  # city_id, partner_id, audience, day
+
+class FineKey(NamedTuple):
+    """The finest slice of the roll-ups, the one a session falls in. The columns are nullable (a session row written
+    before the day column came has no day until the next rebuild), so the parts are too."""
+
+    city_id: int | None
+    partner_id: int | None
+    audience: str
+    day: dt.date | None
+
+
+class SliceKey(NamedTuple):
+    """Any slice: a finest slice with some parts left out, None meaning "all" (progress/services.py _coarser)."""
+
+    city_id: int | None
+    partner_id: int | None
+    audience: str | None
+    day: dt.date | None
 
 
 @dataclass
@@ -81,7 +99,7 @@ class _Builder:
         self.sessions: dict[int, SessionFigures] = {}
 
     def session(self, pk, city_id, partner_id, audience, starts_at, status, closed_at, tz) -> None:
-        key = (city_id, partner_id, audience, zone_date(starts_at, tz))
+        key = FineKey(city_id, partner_id, audience, zone_date(starts_at, tz))
         counts = dict.fromkeys(METRICS, 0)
         counts[f"sessions_{session_state(status=status, attendance_closed_at=closed_at)}"] = 1
         self.sessions[pk] = SessionFigures(key=key, counts=counts)
@@ -211,14 +229,15 @@ def _raw_portable(build: "_Builder", programme_id: int) -> None:
             programme_id=programme_id, columns=("a.session_id", "p.kind", "p.gender", "p.scale")
         )
         cursor.execute(
-            f"SELECT session_id, kind, gender, scale, COUNT(*) FROM ({counted}) c GROUP BY session_id, kind, gender, scale",
+            f"SELECT session_id, kind, gender, scale, COUNT(*) FROM ({counted}) c GROUP BY session_id, kind, gender, scale",  # noqa: S608  fixed fragments; values are parameters
             params,
         )
         for session_id, kind, gender, scale, n in cursor.fetchall():
             build.counted(session_id, kind, gender, scale, n)
         for dimension, name in DIMENSION_FIELDS.items():
             counted, params = counted_attendances_sql(programme_id=programme_id, columns=("a.session_id", f"p.{name} AS value"))
-            cursor.execute(f"SELECT session_id, value, COUNT(*) FROM ({counted}) c GROUP BY session_id, value", params)
+            sql = f"SELECT session_id, value, COUNT(*) FROM ({counted}) c GROUP BY session_id, value"  # noqa: S608  fixed fragments
+            cursor.execute(sql, params)
             for session_id, value, n in cursor.fetchall():
                 build.counted_trait(session_id, dimension, value, n)
 
@@ -237,6 +256,8 @@ def sessions_in_slices(*, programme_id: int, keys: set[FineKey]) -> set[int]:
         return set()
     by_place = Q(pk__in=[])
     for city_id, partner_id, audience, day in keys:
+        if day is None:  # a session row not yet rebuilt with its day: the refresh rebuilds the programme instead
+            continue
         # A local day lies within a day either side of the same UTC date; the exact cut is made below.
         lower = dt.datetime.combine(day - dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
         by_place |= Q(

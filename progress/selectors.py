@@ -1,5 +1,7 @@
 """Reads of the roll-ups: what the dashboards and the API show."""
 
+from typing import Any
+
 from django.db.models import Max, QuerySet, Sum
 
 from .figures import METRICS
@@ -23,7 +25,7 @@ def progress_by_city(*, programme_id: int) -> QuerySet[ProgressSnapshot]:
     )
 
 
-def progress_sum(*, programme_id: int, **filters) -> dict:
+def progress_sum(*, programme_id: int, **filters: Any) -> dict[str, Any]:
     """Sum of metrics over the finest slices matching filters (city_id, partner_id, audience, day range)."""
     qs = snapshots_for(programme_id=programme_id).filter(**filters)
     agg = qs.aggregate(**{m: Sum(m) for m in METRICS}, computed_at=Max("computed_at"))

@@ -11,9 +11,12 @@ The full rebuild recomputes everything from the raw rows; the nightly check runs
 difference and repairs it.
 """
 
+import datetime as dt
 import itertools
 import logging
 import time
+from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,8 +29,10 @@ from participants.counting import counted_attendance_rebuild
 
 from .figures import (
     METRICS,
+    Figures,
     FineKey,
     SessionFigures,
+    SliceKey,
     figures_for_sessions,
     figures_from_raw,
     sessions_in_slices,
@@ -41,7 +46,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["METRICS", "slice_key"]
 
 
-def slice_key(*, city_id=None, partner_id=None, audience="", day=None) -> str:
+def slice_key(
+    *, city_id: int | None = None, partner_id: int | None = None, audience: str | None = "", day: dt.date | None = None
+) -> str:
     return "|".join(
         [
             f"c{city_id}" if city_id else ALL,
@@ -52,13 +59,18 @@ def slice_key(*, city_id=None, partner_id=None, audience="", day=None) -> str:
     )
 
 
-def _coarser(key: FineKey):
+def _coarser(key: FineKey) -> Iterator[SliceKey]:
     """The 16 slices a finest slice adds to: each of city, partner, audience and day fixed or "all"."""
-    for mask in itertools.product((True, False), repeat=4):
-        yield tuple(value if keep else None for value, keep in zip(key, mask, strict=True))
+    for city, partner, audience, day in itertools.product((True, False), repeat=4):
+        yield SliceKey(
+            key.city_id if city else None,
+            key.partner_id if partner else None,
+            key.audience if audience else None,
+            key.day if day else None,
+        )
 
 
-def _snapshot(programme_id: int, dims: tuple, counts: dict, now) -> ProgressSnapshot:
+def _snapshot(programme_id: int, dims: SliceKey, counts: dict[str, int], now: dt.datetime) -> ProgressSnapshot:
     city_id, partner_id, audience, day = dims
     return ProgressSnapshot(
         programme_id=programme_id,
@@ -89,8 +101,12 @@ def _room_for_whole_programme() -> None:
             cursor.execute("SELECT set_config('work_mem', %s, true)", [WHOLE_PROGRAMME_WORK_MEM])
 
 
-def _all_rows(programme_id: int, figures, now) -> tuple[list, list, list]:
-    slices: dict[tuple, dict] = {(None, None, None, None): dict.fromkeys(METRICS, 0)}  # the total exists even when empty
+def _all_rows(
+    programme_id: int, figures: Figures, now: dt.datetime
+) -> tuple[list[ProgressSnapshot], list[DimensionRollup], list[SessionRollup]]:
+    slices: dict[SliceKey, dict[str, int]] = {
+        SliceKey(None, None, None, None): dict.fromkeys(METRICS, 0)
+    }  # the total exists even when empty
     for key, counts in figures.snapshots.items():
         for dims in _coarser(key):
             target = slices.setdefault(dims, dict.fromkeys(METRICS, 0))
@@ -104,7 +120,7 @@ def _all_rows(programme_id: int, figures, now) -> tuple[list, list, list]:
 _SESSION_FIELDS = [name if name != "attendances" else "attended" for name in METRICS]
 
 
-def _session_row(programme_id: int, session_id: int, figures: SessionFigures, now) -> SessionRollup:
+def _session_row(programme_id: int, session_id: int, figures: SessionFigures, now: dt.datetime) -> SessionRollup:
     city_id, partner_id, audience, day = figures.key
     return SessionRollup(
         session_id=session_id,
@@ -121,13 +137,13 @@ def _session_row(programme_id: int, session_id: int, figures: SessionFigures, no
 
 def _session_figures(row: SessionRollup) -> SessionFigures:
     return SessionFigures(
-        key=(row.city_id, row.partner_id, row.audience, row.day),
+        key=FineKey(row.city_id, row.partner_id, row.audience, row.day),
         counts={name: getattr(row, field) for field, name in zip(_SESSION_FIELDS, METRICS, strict=True)},
         traits=row.traits,
     )
 
 
-def _dimension_rows(programme_id: int, dimensions: dict, now) -> list[DimensionRollup]:
+def _dimension_rows(programme_id: int, dimensions: dict[tuple, list[int]], now: dt.datetime) -> list[DimensionRollup]:
     return [
         DimensionRollup(
             programme_id=programme_id,
@@ -146,7 +162,7 @@ def _dimension_rows(programme_id: int, dimensions: dict, now) -> list[DimensionR
     ]
 
 
-def _replace_all(programme_id: int, figures) -> int:
+def _replace_all(programme_id: int, figures: Figures) -> int:
     snapshots, dimensions, sessions = _all_rows(programme_id, figures, timezone.now())
     ProgressSnapshot.objects.filter(programme_id=programme_id).delete()
     DimensionRollup.objects.filter(programme_id=programme_id).delete()
@@ -179,7 +195,7 @@ def _refresh_key(programme_id: int) -> str:
     return f"progress:refresh-queued:{programme_id}"
 
 
-def progress_slices_mark(*, programme_id: int, slices: list) -> bool:
+def progress_slices_mark(*, programme_id: int, slices: list[list[Any]]) -> bool:
     """Record the slices a committed change touched and make sure a refresh is queued; returns whether one was queued.
 
     `slices` are [city_id, partner_id, audience, "YYYY-MM-DD", session_id] (participants.events.counts_changed's
@@ -228,20 +244,20 @@ WHERE t.programme_id = %s AND t.key = v.key
 """
 
 
-def _increment(programme_id: int, deltas: dict[tuple, dict], now) -> None:
+def _increment(programme_id: int, deltas: dict[SliceKey, dict[str, int]], now: dt.datetime) -> None:
     """Move the slices by `deltas` (creating the missing ones); drop slices left empty, the total excepted.
 
     The caller holds the programme lock, so nobody else creates or moves these rows meanwhile.
     """
-    deltas = {
-        slice_key(city_id=c, partner_id=p, audience=a or "", day=d): ((c, p, a, d), delta)
-        for (c, p, a, d), delta in deltas.items()
+    by_key = {
+        slice_key(city_id=dims.city_id, partner_id=dims.partner_id, audience=dims.audience or "", day=dims.day): (dims, delta)
+        for dims, delta in deltas.items()
         if any(delta.values())
     }
-    if not deltas:
+    if not by_key:
         return
-    existing = set(ProgressSnapshot.objects.filter(programme_id=programme_id, key__in=list(deltas)).values_list("key", flat=True))
-    moved = [(key, delta) for key, (_dims, delta) in deltas.items() if key in existing]
+    existing = set(ProgressSnapshot.objects.filter(programme_id=programme_id, key__in=list(by_key)).values_list("key", flat=True))
+    moved = [(key, delta) for key, (_dims, delta) in by_key.items() if key in existing]
     if moved and connection.vendor == "postgresql":
         row = "(%s, " + ", ".join(["%s::integer"] * len(METRICS)) + ")"
         sql = _INCREMENT_SQL.format(
@@ -249,7 +265,11 @@ def _increment(programme_id: int, deltas: dict[tuple, dict], now) -> None:
             values=", ".join([row] * len(moved)),
             metrics=", ".join(METRICS),
         )
-        params = [now, *itertools.chain.from_iterable((key, *(delta[m] for m in METRICS)) for key, delta in moved), programme_id]
+        params: list[Any] = [
+            now,
+            *itertools.chain.from_iterable((key, *(delta[m] for m in METRICS)) for key, delta in moved),
+            programme_id,
+        ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
     else:
@@ -258,7 +278,7 @@ def _increment(programme_id: int, deltas: dict[tuple, dict], now) -> None:
                 computed_at=now, **{m: F(m) + delta[m] for m in METRICS}
             )
     ProgressSnapshot.objects.bulk_create(
-        [_snapshot(programme_id, dims, delta, now) for key, (dims, delta) in deltas.items() if key not in existing]
+        [_snapshot(programme_id, dims, delta, now) for key, (dims, delta) in by_key.items() if key not in existing]
     )
     ProgressSnapshot.objects.filter(programme_id=programme_id, key__in=list(existing), **dict.fromkeys(METRICS, 0)).exclude(
         key=slice_key()
@@ -276,7 +296,7 @@ def _recount(programme_id: int, keys: set[FineKey], session_ids: set[int], whole
     ids = set(session_ids) | sessions_in_slices(programme_id=programme_id, keys=whole) | set(stored_here)
     before = {row.session_id: row for row in SessionRollup.objects.filter(session_id__in=ids)}
     figures = figures_for_sessions(programme_id=programme_id, session_ids=ids)
-    keys = set(keys) | {(r.city_id, r.partner_id, r.audience, r.day) for r in before.values()}
+    keys = set(keys) | {FineKey(r.city_id, r.partner_id, r.audience, r.day) for r in before.values()}
     keys |= {one.key for one in figures.sessions.values()}
     gone = [pk for pk in before if pk not in figures.sessions]  # left the programme (or was deleted)
     if gone:
@@ -300,10 +320,10 @@ def _recount(programme_id: int, keys: set[FineKey], session_ids: set[int], whole
     )
     fine_keys = [slice_key(city_id=c, partner_id=p, audience=a, day=d) for c, p, a, d in keys]
     old = {
-        (row.city_id, row.partner_id, row.audience, row.day): row
+        FineKey(row.city_id, row.partner_id, row.audience, row.day): row
         for row in ProgressSnapshot.objects.filter(programme_id=programme_id, key__in=fine_keys)
     }
-    deltas: dict[tuple, dict] = {}
+    deltas: dict[SliceKey, dict[str, int]] = {}
     for key in keys:
         was = old.get(key)
         now_counts = snapshots.get(key)
@@ -344,7 +364,7 @@ def progress_refresh(*, programme_id: int) -> int:
         if not pending:
             return 0
         PendingSlice.objects.filter(pk__in=[row[0] for row in pending]).delete()
-        keys = {tuple(row[1:5]) for row in pending}
+        keys = {FineKey(*row[1:5]) for row in pending}
         unsummed = SessionRollup.objects.filter(programme_id=programme_id, day__isnull=True).exists()
         if (
             len(keys) > FULL_REBUILD_ABOVE or unsummed
@@ -352,7 +372,7 @@ def progress_refresh(*, programme_id: int) -> int:
             _room_for_whole_programme()
             _replace_all(programme_id, figures_from_raw(programme_id=programme_id))
         else:
-            whole = {tuple(row[1:5]) for row in pending if not row[5]}
+            whole = {FineKey(*row[1:5]) for row in pending if not row[5]}
             _recount(programme_id, keys, {row[5] for row in pending if row[5]}, whole)
         return len(keys)
 
@@ -360,7 +380,7 @@ def progress_refresh(*, programme_id: int) -> int:
 # --- the nightly check ------------------------------------------------------------------------
 
 
-def _stored(programme_id: int) -> tuple[dict, dict, dict]:
+def _stored(programme_id: int) -> tuple[dict[str, tuple], dict[tuple, tuple[int, int]], dict[int, tuple]]:
     snapshots = {
         row[0]: row[1:]
         for row in ProgressSnapshot.objects.filter(programme_id=programme_id).values_list("key", *METRICS).iterator()
@@ -386,7 +406,7 @@ def _session_compared(row: SessionRollup) -> tuple:
     )
 
 
-def _differing(stored: dict, expected: dict) -> list:
+def _differing(stored: dict[Any, Any], expected: dict[Any, Any]) -> list[str]:
     return sorted(str(k) for k in stored.keys() | expected.keys() if stored.get(k) != expected.get(k))
 
 
@@ -414,7 +434,7 @@ def progress_check(*, programme_id: int) -> ProgressCheck | None:
         }
         expected_sessions = {r.session_id: _session_compared(r) for r in sessions}
         stored_snapshots, stored_dimensions, stored_sessions = _stored(programme_id)
-        details = {
+        details: dict[str, Any] = {
             "counted_attendances": counted,
             "snapshots": _differing(stored_snapshots, expected_snapshots),
             "dimensions": _differing(stored_dimensions, expected_dimensions),

@@ -13,6 +13,7 @@ from django.views.generic import FormView, ListView
 
 from cities.models import City, Programme
 from partners.models import Partner
+from users.areas import Area
 from users.mixins import RoleRequiredMixin
 from users.scoping import scoped
 
@@ -20,7 +21,7 @@ from . import selectors
 from .forms import RoadshowFilterForm, RoadshowForm, add_service_errors
 from .models import Roadshow
 from .services import EditConflict, roadshow_create, roadshow_update
-from .views import STAFF, ScheduleFilterMixin
+from .views import ScheduleFilterMixin
 
 ROADSHOW_CONFLICT = gettext_lazy(
     "Someone else changed this roadshow since you opened it; your changes were not saved. Check the current values and try again."
@@ -28,7 +29,7 @@ ROADSHOW_CONFLICT = gettext_lazy(
 
 
 class RoadshowListView(RoleRequiredMixin, ScheduleFilterMixin, ListView):
-    allowed_roles = STAFF
+    area = Area.SCHEDULE
     template_name = "sessions_app/roadshow_list.html"
     context_object_name = "roadshows"
     paginate_by = 50
@@ -59,7 +60,7 @@ class RoadshowFormMixin:
 
 
 class RoadshowCreateView(RoleRequiredMixin, RoadshowFormMixin, FormView):  # type: ignore[misc]
-    allowed_roles = STAFF
+    area = Area.SCHEDULE
 
     def get_initial(self):
         programme = scoped(self.request.user, Programme).first()
@@ -85,7 +86,7 @@ class RoadshowCreateView(RoleRequiredMixin, RoadshowFormMixin, FormView):  # typ
 
 
 class RoadshowUpdateView(RoleRequiredMixin, RoadshowFormMixin, FormView):  # type: ignore[misc]
-    allowed_roles = STAFF
+    area = Area.SCHEDULE
     editing = True
 
     def get_roadshow(self) -> Roadshow:

@@ -16,6 +16,7 @@ from cities.timezones import session_time_text
 from partners.models import Trainer
 from partners.services import trainer_calendar_token_rotate
 from users.access import user_has_access
+from users.areas import Area
 from users.mixins import RoleRequiredMixin
 from users.models import Role
 from users.roles import role_of
@@ -25,7 +26,7 @@ from .models import SessionStatus
 
 
 class TrainerSessionsView(RoleRequiredMixin, ListView):
-    allowed_roles = (Role.TRAINER,)
+    area = Area.OWN_SESSIONS
     template_name = "sessions_app/trainer_sessions.html"
     context_object_name = "sessions"
 
@@ -45,7 +46,7 @@ class TrainerSessionsView(RoleRequiredMixin, ListView):
 class TrainerCalendarTokenView(RoleRequiredMixin, View):
     """POST: make (or replace) the secret calendar link; the old link stops working."""
 
-    allowed_roles = (Role.TRAINER,)
+    area = Area.OWN_SESSIONS
 
     def post(self, request):
         trainer = get_object_or_404(Trainer, user=request.user)

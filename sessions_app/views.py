@@ -18,9 +18,8 @@ from audit.services import audit_bulk_export
 from cities.models import City, Programme
 from partners.models import Partner
 from umkm_program.spreadsheets import CSV_CONTENT_TYPE, csv_text
+from users.areas import Area, may_open
 from users.mixins import RoleRequiredMixin
-from users.models import Role
-from users.roles import role_of
 from users.scoping import scoped
 
 from . import selectors
@@ -29,7 +28,6 @@ from .models import Roadshow, RoadshowStatus, SessionStatus, TrainingSession
 from .services import EditConflict, session_assign_trainers, session_cancel, session_create, session_update
 from .services_registration_link import session_registration_link_close, session_registration_link_replace
 
-STAFF = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR)
 CONFLICT = gettext_lazy(
     "Someone else changed this session since you opened it; your changes were not saved. "
     "The form now shows their version: check it and make your change again."
@@ -66,7 +64,7 @@ class ScheduleFilterMixin:
 
 
 class SessionListView(RoleRequiredMixin, ScheduleFilterMixin, ListView):
-    allowed_roles = STAFF
+    area = Area.SCHEDULE
     template_name = "sessions_app/session_list.html"
     context_object_name = "sessions"
     paginate_by = 50
@@ -95,7 +93,7 @@ def _with(query, **params) -> str:
 
 
 class SessionCalendarView(RoleRequiredMixin, ScheduleFilterMixin, TemplateView):
-    allowed_roles = STAFF
+    area = Area.SCHEDULE
     template_name = "sessions_app/session_calendar.html"
 
     def filter_form(self) -> ScheduleFilterForm:
@@ -128,7 +126,7 @@ class SessionCalendarView(RoleRequiredMixin, ScheduleFilterMixin, TemplateView):
 class SessionExportView(RoleRequiredMixin, ScheduleFilterMixin, View):
     """The filtered schedule as CSV, times in each city's local zone plus UTC."""
 
-    allowed_roles = STAFF
+    area = Area.SCHEDULE
 
     def get(self, request):
         header = [
@@ -209,7 +207,7 @@ class SessionObjectMixin:
 
 
 class SessionDetailView(RoleRequiredMixin, SessionObjectMixin, DetailView):
-    allowed_roles = (*STAFF, Role.TRAINER)
+    area = Area.SESSION_DETAIL
     template_name = "sessions_app/session_detail.html"
     context_object_name = "session"
 
@@ -223,7 +221,7 @@ class SessionDetailView(RoleRequiredMixin, SessionObjectMixin, DetailView):
             co_trainers=list(session.co_trainers.select_related("user")),
             registered=session.attendances.count(),
             changes=list(session.changes.all()[:20]),
-            can_manage=role_of(self.request.user) in STAFF,
+            can_manage=may_open(self.request.user, Area.SCHEDULE),
             registration_url=self.request.build_absolute_uri(
                 reverse("participants:self-register", kwargs={"token": session.registration_token})
             ),
@@ -238,7 +236,7 @@ class SessionDetailView(RoleRequiredMixin, SessionObjectMixin, DetailView):
 class SessionRegistrationLinkView(RoleRequiredMixin, SessionObjectMixin, View):
     """Close the session's self-registration link, or replace it with a new one (the old one stops working)."""
 
-    allowed_roles = STAFF
+    area = Area.SCHEDULE
 
     def post(self, request, pk):
         session = self.get_session()
@@ -258,7 +256,7 @@ class SessionRegistrationLinkView(RoleRequiredMixin, SessionObjectMixin, View):
 
 
 class SessionCreateView(RoleRequiredMixin, FormView):
-    allowed_roles = STAFF
+    area = Area.SCHEDULE
     template_name = "sessions_app/session_form.html"
     form_class = SessionForm
 
@@ -298,7 +296,7 @@ class SessionCreateView(RoleRequiredMixin, FormView):
 class SessionUpdateView(RoleRequiredMixin, SessionObjectMixin, FormView):
     """Edit or move a session; a save over someone else's newer save is refused, not merged silently."""
 
-    allowed_roles = STAFF
+    area = Area.SCHEDULE
     template_name = "sessions_app/session_form.html"
     form_class = SessionForm
 
@@ -334,7 +332,7 @@ class SessionUpdateView(RoleRequiredMixin, SessionObjectMixin, FormView):
 
 
 class SessionCancelView(RoleRequiredMixin, SessionObjectMixin, FormView):
-    allowed_roles = STAFF
+    area = Area.SCHEDULE
     template_name = "sessions_app/session_cancel.html"
     form_class = SessionCancelForm
 
@@ -365,7 +363,7 @@ class SessionCancelView(RoleRequiredMixin, SessionObjectMixin, FormView):
 
 
 class SessionTrainersView(RoleRequiredMixin, SessionObjectMixin, FormView):
-    allowed_roles = STAFF
+    area = Area.SCHEDULE
     template_name = "sessions_app/session_trainers.html"
     form_class = SessionTrainersForm
 

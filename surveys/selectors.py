@@ -6,14 +6,17 @@ Free-text answers are read only through `free_text_answers_for`, scoped to the u
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from cities.models import City
+from cities.models import City, Programme
 from participants.models import Gender
 from partners.models import Partner
+from sessions_app.models import TrainingSession
 from users.models import Role, User
 from users.roles import role_of
 from users.scoping import may_see_personal_data, sessions_for
@@ -156,7 +159,7 @@ def _group_labels() -> dict[str, dict[str, str]]:
     }
 
 
-def survey_results(*, programme) -> Results:
+def survey_results(*, programme: Programme) -> Results:
     """Every wave's response rates and indicators for the programme, from the roll-up."""
     waves = list(SurveyWave.objects.filter(programme=programme).order_by("position", "pk"))
     if not waves:
@@ -175,7 +178,7 @@ def survey_results(*, programme) -> Results:
     for (w, m, c, d, v), nd in cells.items():
         by_slice[(w, m, c, d)].append((v, nd))
 
-    def groups(wave_id, metric, choice, dim):
+    def groups(wave_id: int, metric: str, choice: str, dim: str) -> list[tuple[Any, tuple[int, int]]]:
         found = by_slice.get((wave_id, metric, choice, dim), [])
         return sorted(found, key=lambda item: str(labels.get(dim, {}).get(item[0], item[0])))
 
@@ -201,14 +204,14 @@ def survey_results(*, programme) -> Results:
     return Results(waves=results, computed_at=computed_at, tables=_tables(results))
 
 
-def _figure(cells, groups, labels, *, wave, question, choice, label) -> Figure:
+def _figure(cells: Any, groups: Any, labels: Any, *, wave: Any, question: Any, choice: Any, label: str) -> Figure:
     share = question.kind in (QuestionKind.YES_NO, QuestionKind.CHOICE)
 
-    def value(num, den):
+    def value(num: int, den: int) -> float | None:
         return _pct(num, den) if share else _mean(num, den)
 
-    def answered(dim, v):  # everyone who answered the question in the group (a choice's denominator too)
-        return cells.get((wave.pk, question.code, "", dim, v), (0, 0))[1]
+    def answered(dim: str, v: Any) -> int:  # everyone who answered the question in the group (a choice's denominator too)
+        return int(cells.get((wave.pk, question.code, "", dim, v), (0, 0))[1])
 
     num = cells.get((wave.pk, question.code, choice, "all", ""), (0, 0))[0]
     n = answered("all", "")
@@ -316,7 +319,7 @@ def _partner_feedback(results: list[WaveResult]) -> ResultTable:
     return ResultTable("survey-feedback-by-partner", _("Participant feedback per partner"), headers, rows)
 
 
-def free_text_answers_for(user: User, *, session) -> QuerySet[SurveyAnswer]:
+def free_text_answers_for(user: User, *, session: TrainingSession) -> QuerySet[SurveyAnswer]:
     """Free-text feedback on a session: admins and the session's partner staff (sessions_for), never KSP or policy."""
     if not may_see_personal_data(user) or role_of(user) not in (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR, Role.TRAINER):
         return SurveyAnswer.objects.none()
@@ -330,7 +333,7 @@ def free_text_answers_for(user: User, *, session) -> QuerySet[SurveyAnswer]:
     )
 
 
-def survey_answers_of(*, participant_ids) -> list[dict]:
+def survey_answers_of(*, participant_ids: Iterable[int]) -> list[dict]:
     """Everything a person answered, for their data-export request (UU 27/2022): their own data only."""
     responses = (
         SurveyResponse.objects.filter(invitation__participant_id__in=list(participant_ids))

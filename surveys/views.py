@@ -12,8 +12,8 @@ from django.views import View
 from notifications.models import ContactPreference
 from participants.models import Participant
 from participants.ratelimit import public_form_limited
+from users.areas import Area
 from users.mixins import RoleRequiredMixin
-from users.models import Role
 from users.scoping import sessions_for
 
 from .forms import PaperFeedbackForm, SurveyAnswerForm, initial_from
@@ -96,7 +96,7 @@ class SessionFeedbackView(RoleRequiredMixin, View):
     """Feedback on one of the user's sessions: counts, free-text answers, and paper forms typed in."""
 
     template_name = "surveys/session_feedback.html"
-    allowed_roles = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR, Role.TRAINER)
+    area = Area.SESSION_FEEDBACK
 
     def setup_view(self, request, pk):
         session = sessions_for(request.user).select_related("city", "partner").filter(pk=pk).first()

@@ -133,10 +133,11 @@ def celery_queue():
 @pytest.fixture
 def start_worker(celery_queue, fake_provider, tmp_path):
     """start_worker() -> a real `celery worker` process on this test's database and queue;
-    start_worker(beat=True) -> a real `celery beat` with the DatabaseScheduler instead."""
+    start_worker(beat=True) -> a real `celery beat` with the DatabaseScheduler instead;
+    start_worker(pool="prefork") -> a worker whose pool enforces time limits (the solo pool does not)."""
     processes = []
 
-    def _start(env=None, beat=False):
+    def _start(env=None, beat=False, pool="solo"):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
@@ -156,7 +157,18 @@ def start_worker(celery_queue, fake_provider, tmp_path):
             command += ["--schedule", str(tmp_path / "beat-schedule"), "--pidfile", ""]
             ready = "beat: Starting..."
         else:
-            command += ["worker", "-P", "solo", "-Q", celery_queue, "--without-mingle", "--without-gossip", "--without-heartbeat"]
+            command += [
+                "worker",
+                "-P",
+                pool,
+                "-c",
+                "1",
+                "-Q",
+                celery_queue,
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+            ]
             command += ["-l", "info", "-n", f"{celery_queue}-{len(processes)}@%h"]
             ready = "ready."
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)

@@ -7,6 +7,7 @@ from umkm_program.settings.test import *  # noqa: F403
 
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_DEFAULT_QUEUE = os.environ["TEST_CELERY_QUEUE"]
+CELERY_IMPORTS = ("tests.core.task_probes",)  # tasks that fail or overrun on purpose (tests/core/test_task_base.py)
 
 if os.environ.get("TEST_SHARED_CACHE_PREFIX"):  # share the debounce keys with the test process
     CACHES = {

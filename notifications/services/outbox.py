@@ -6,10 +6,12 @@ no such key, may then go out twice: at least once, never lost)."""
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from umkm_program.redaction import redact
@@ -47,7 +49,7 @@ def notification_send(*, notification_id: int, now: dt.datetime | None = None) -
         if row is None:
             return None
         _deliver(row, now)
-        return row.state
+        return str(row.state)
 
 
 def notifications_send_due(*, now: dt.datetime | None = None, limit: int = 500) -> int:
@@ -64,7 +66,7 @@ def notifications_send_due(*, now: dt.datetime | None = None, limit: int = 500) 
     return handled
 
 
-def notifications_retry(*, notification_ids, now: dt.datetime | None = None) -> int:
+def notifications_retry(*, notification_ids: Iterable[int], now: dt.datetime | None = None) -> int:
     """Put failed messages back in the queue with a fresh set of attempts (the admin's "retry")."""
     now = now or timezone.now()
     count = Notification.objects.filter(pk__in=list(notification_ids), state=NotificationState.FAILED).update(
@@ -93,7 +95,7 @@ def contact_opt_out(*, recipient_key: str, now: dt.datetime | None = None) -> Co
     return preference
 
 
-def _claim(queryset, now):
+def _claim(queryset: QuerySet[Notification], now: dt.datetime) -> Notification | None:
     return (
         queryset.select_for_update(skip_locked=True, of=("self",))
         .filter(state=NotificationState.PENDING, send_after__lte=now)
@@ -205,22 +207,23 @@ def _send(row: Notification) -> str:
         idempotency_key=str(row.idempotency_key),
         params=list(row.params),
     )
-    return get_provider().send(message)
+    outcome: str = get_provider().send(message)
+    return outcome
 
 
-def _queue_send_due():
+def _queue_send_due() -> None:
     from ..tasks import send_due_notifications
 
     send_due_notifications.delay()
 
 
-def _queue_send_one(notification_id: int, delay: dt.timedelta):
+def _queue_send_one(notification_id: int, delay: dt.timedelta) -> None:
     from ..tasks import send_notification
 
     send_notification.apply_async(args=[notification_id], countdown=delay.total_seconds())
 
 
-def participant_notifications_erase(*, participant_ids, now: dt.datetime | None = None) -> int:
+def participant_notifications_erase(*, participant_ids: Iterable[int], now: dt.datetime | None = None) -> int:
     """A participant's personal data was erased: cancel what still waits for them (as the sender
     would) and blank the address and text of every message to them. Returns how many were cancelled."""
     now = now or timezone.now()

@@ -1,22 +1,12 @@
-from django.core.exceptions import PermissionDenied
-
+from users.areas import Area
 from users.mixins import RoleRequiredMixin
-from users.models import Role
-from users.scoping import may_see_personal_data
-
-RUNS_SESSIONS = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR, Role.TRAINER)
-MANAGES_PARTICIPANTS = (Role.PROGRAMME_ADMIN, Role.PARTNER_COORDINATOR)
 
 
 class PersonalDataMixin(RoleRequiredMixin):
-    """Pages with personal data: staff roles only, and never a role that may see only aggregates (403)."""
+    """Pages with personal data: staff roles only, and never a role that may see only aggregates (403).
+    Views narrow it with another area of users/areas.py, each of which asks for personal data too."""
 
-    allowed_roles: tuple[str, ...] = (*RUNS_SESSIONS, Role.POLICY_VIEWER)
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not may_see_personal_data(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    area = Area.PARTICIPANTS
 
 
 def device_of(request) -> str:

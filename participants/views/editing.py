@@ -7,18 +7,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from users.areas import Area
 from users.scoping import cities_for, participants_for
 
 from ..forms import ParticipantEditForm
 from ..models import Participant
 from ..services.editing import EditConflict, PhoneTaken, participant_send_to_merge_queue, participant_update
-from .common import RUNS_SESSIONS, PersonalDataMixin
+from .common import PersonalDataMixin
 
 
 class ParticipantUpdateView(PersonalDataMixin, View):
     """GET shows the form; POST saves through participant_update. KSP and policy viewers: 403."""
 
-    allowed_roles = RUNS_SESSIONS
+    area = Area.CHECK_IN
     template_name = "participants/participant_edit.html"
 
     def get_participant(self) -> Participant:

@@ -1,7 +1,7 @@
 """Participants for admins and coordinators: list, detail, merge queue, import, export."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from audit.services import audit_bulk_export
 from umkm_program.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from users.models import Role
+from users.areas import Area, may_open
 from users.scoping import (
     attendance_participant_visible,
     attendances_for,
@@ -32,7 +32,7 @@ from ..services.imports import import_apply, import_create, import_progress
 from ..services.merging import duplicate_dismiss, participant_merge
 from ..services.privacy import participant_erase, participant_export_personal_data
 from ..tasks import participant_import_run
-from .common import MANAGES_PARTICIPANTS, RUNS_SESSIONS, PersonalDataMixin
+from .common import PersonalDataMixin
 
 # Files with more rows than this are imported by a background job with a progress bar.
 IMPORT_INLINE_MAX_ROWS = 200
@@ -59,7 +59,7 @@ class ParticipantListView(PersonalDataMixin, ListView):
         ctx["query"] = self.request.GET.get("q", "")
         ctx["filter_form"] = self.filter_form
         ctx["city_id"] = self.filter_form.city_id() or ""
-        ctx["may_import"] = self.request.user.role in MANAGES_PARTICIPANTS or self.request.user.is_superuser
+        ctx["may_import"] = may_open(self.request.user, Area.MANAGE_PARTICIPANTS)
         return ctx
 
 
@@ -83,19 +83,16 @@ class ParticipantDetailView(PersonalDataMixin, DetailView):
         ctx["pending_proposals"] = (
             proposed_changes_for(self.request.user).filter(participant=self.object, status=ProposalStatus.PENDING).count()
         )
-        ctx["may_edit"] = not self.object.erased_at and not self.object.merged_into_id and self.request.user.role in RUNS_SESSIONS
+        ctx["may_edit"] = (
+            not self.object.erased_at and not self.object.merged_into_id and may_open(self.request.user, Area.CHECK_IN)
+        )
         return ctx
 
 
 class DataRequestMixin(PersonalDataMixin):
     """Export and erasure on a person's request: programme admins only (users/scoping.py decides)."""
 
-    allowed_roles = (Role.PROGRAMME_ADMIN,)
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not may_handle_data_requests(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    area = Area.DATA_REQUESTS
 
     def get_participant(self) -> Participant:
         return get_object_or_404(participants_for(self.request.user).select_related("city"), pk=self.kwargs["pk"])  # type: ignore[arg-type]
@@ -144,7 +141,7 @@ class ParticipantEraseView(DataRequestMixin, View):
 
 
 class AdminOnlyMixin(PersonalDataMixin):
-    allowed_roles = (Role.PROGRAMME_ADMIN,)
+    area = Area.DUPLICATES
 
 
 class DuplicateCandidateListView(AdminOnlyMixin, ListView):
@@ -184,7 +181,7 @@ class DuplicateCandidateResolveView(AdminOnlyMixin, View):
 
 
 class ParticipantImportCreateView(PersonalDataMixin, View):
-    allowed_roles = MANAGES_PARTICIPANTS
+    area = Area.MANAGE_PARTICIPANTS
     template_name = "participants/import_upload.html"
 
     def get(self, request):
@@ -204,7 +201,7 @@ class ParticipantImportCreateView(PersonalDataMixin, View):
 
 
 class ImportScopedMixin(PersonalDataMixin):
-    allowed_roles = MANAGES_PARTICIPANTS
+    area = Area.MANAGE_PARTICIPANTS
 
     def get_import(self) -> ParticipantImport:
         return get_object_or_404(participant_imports_for(self.request.user), pk=self.kwargs["pk"])  # type: ignore[arg-type]

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from users.areas import Area
 from users.scoping import proposed_changes_for
 
 from ..selectors import proposed_change_fields, proposed_changes_pending
 from ..services.proposals import ProposalAlreadyDecided, proposed_change_accept, proposed_change_reject
-from .common import MANAGES_PARTICIPANTS, PersonalDataMixin
+from .common import PersonalDataMixin
 
 ROW_TEMPLATE = "participants/_proposed_change.html"
 
@@ -25,7 +26,7 @@ def _card(proposal) -> dict:
 
 
 class ProposedChangeListView(PersonalDataMixin, TemplateView):
-    allowed_roles = MANAGES_PARTICIPANTS
+    area = Area.MANAGE_PARTICIPANTS
     template_name = "participants/proposed_change_list.html"
 
     def get_context_data(self, **kwargs):
@@ -35,7 +36,7 @@ class ProposedChangeListView(PersonalDataMixin, TemplateView):
 
 
 class ProposedChangeDecideView(PersonalDataMixin, View):
-    allowed_roles = MANAGES_PARTICIPANTS
+    area = Area.MANAGE_PARTICIPANTS
 
     def post(self, request, pk):
         proposal = get_object_or_404(

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from sessions_app.models import Audience, TrainingSession
+from users.areas import Area
 from users.scoping import sessions_for
 
 from ..checkin_access import (  # noqa: F401  (match_token: the walk-in page and tests use it from here)
@@ -47,14 +48,14 @@ from ..services.checkin import (
 )
 from ..services.matching import participant_find_matches
 from ..validators import nib_is_valid
-from .common import RUNS_SESSIONS, PersonalDataMixin, device_of
+from .common import PersonalDataMixin, device_of
 
 # A page the service worker may keep for offline use (static/pwa/sw.js): the server decides, page by page.
 OFFLINE_CACHE_HEADER = "X-Offline-Cache"
 
 
 class SessionScopedMixin(PersonalDataMixin):
-    allowed_roles = RUNS_SESSIONS
+    area = Area.CHECK_IN
 
     def get_session(self) -> TrainingSession:
         if not hasattr(self, "_session"):
@@ -69,7 +70,7 @@ class SessionScopedMixin(PersonalDataMixin):
 
 
 class TrainingSessionListView(PersonalDataMixin, TemplateView):
-    allowed_roles = RUNS_SESSIONS
+    area = Area.CHECK_IN
     template_name = "participants/trainer_sessions.html"
 
     def get_context_data(self, **kwargs):

@@ -17,3 +17,20 @@ def pass_second_factor(page, user):
     page.click("form[action$='/accounts/2fa/authenticate/'] button[type=submit]")
     page.wait_for_load_state("load")
     return page
+
+
+def person_registered_for(session, full_name, **fields):
+    """A person of the session's city registered for it (status registered), as the trainer's roster shows them."""
+    from tests.factories import AttendanceFactory, ParticipantFactory
+
+    return AttendanceFactory(
+        session=session, participant=ParticipantFactory(city=session.city, full_name=full_name, **fields)
+    ).participant
+
+
+def open_check_in(page, live_server, session, path=""):
+    """The session's check-in page (or one of its pages, e.g. path="walk-in/"), ready for typing and tapping."""
+    url = f"{live_server.url}/trainer/sessions/{session.pk}/{path}"
+    page.goto(url)
+    htmx_ready(page)
+    return url

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from participants.models import Attendance, AttendanceStatus, Participant
-from tests.browser.helpers import htmx_ready
+from tests.browser.helpers import htmx_ready, open_check_in, person_registered_for
 from tests.factories import AttendanceFactory, ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,9 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_trainer_checks_in_adds_a_walk_in_is_offered_the_known_record_and_closes(phone, live_server, login, today):
     user, session = today
-    returning = AttendanceFactory(
-        session=session, participant=ParticipantFactory(city=session.city, full_name="Siti Aminah", phone="+6281234567890")
-    ).participant
+    returning = person_registered_for(session, "Siti Aminah", phone="+6281234567890")
     stayed_away = AttendanceFactory(
         session=session, participant=ParticipantFactory(city=session.city, full_name="Yohanes Tapilaha")
     )
@@ -76,11 +74,9 @@ def test_trainer_checks_in_adds_a_walk_in_is_offered_the_known_record_and_closes
 
 def test_double_tap_makes_one_attendance(phone, live_server, login, today):
     user, session = today
-    person = AttendanceFactory(
-        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
-    ).participant
+    person = person_registered_for(session, "Ani Rahma")
     page = login(user)
-    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
+    open_check_in(page, live_server, session)
 
     page.get_by_test_id(f"row-{person.pk}").get_by_role("button").dblclick()
 
@@ -90,11 +86,9 @@ def test_double_tap_makes_one_attendance(phone, live_server, login, today):
 
 def test_check_in_while_offline_is_sent_when_back_online(phone, live_server, login, today):
     user, session = today
-    person = AttendanceFactory(
-        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
-    ).participant
+    person = person_registered_for(session, "Ani Rahma")
     page = login(user)
-    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
+    open_check_in(page, live_server, session)
 
     page.context.set_offline(True)
     page.get_by_test_id(f"row-{person.pk}").get_by_role("button").click()

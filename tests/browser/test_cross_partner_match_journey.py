@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from audit.models import AuditAction, AuditEvent
 from participants.models import Attendance, AttendanceStatus, Participant
+from tests.browser.helpers import open_check_in
 from tests.factories import AttendanceFactory, ParticipantFactory, PartnerFactory, TrainingSessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,8 +28,7 @@ def test_trainer_recognises_another_partners_person_only_by_hints_and_checks_the
     AttendanceFactory(participant=theirs, session=earlier, status=AttendanceStatus.ATTENDED, checked_in_at=earlier.starts_at)
 
     login(user)
-    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/walk-in/")
-    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+    open_check_in(page, live_server, session, "walk-in/")
     page.fill("input[name=full_name]", "Ibu")
     page.fill("input[name=phone]", "0812 7778 8899")
 
@@ -59,8 +59,7 @@ def test_trainer_recognises_another_partners_person_only_by_hints_and_checks_the
     assert response.status in (403, 404)
 
     # undoing takes her off the list again
-    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
-    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+    open_check_in(page, live_server, session)
     page.get_by_test_id(f"row-{theirs.pk}").get_by_test_id("undo-check-in").click()
     expect(page.get_by_test_id("checkin-notice")).to_contain_text("tidak lagi ada di daftar sesi ini")
     expect(page.get_by_test_id(f"row-{theirs.pk}")).to_have_count(0)  # gone without a reload

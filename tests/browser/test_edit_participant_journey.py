@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from audit.models import AuditAction, AuditEvent
-from tests.factories import AttendanceFactory, ParticipantFactory
+from tests.browser.helpers import open_check_in, person_registered_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,12 +12,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_trainer_corrects_a_wrong_phone_from_the_roster(page, live_server, login, today):
     page.set_viewport_size({"width": 390, "height": 844})
     user, session = today
-    person = AttendanceFactory(
-        session=session, participant=ParticipantFactory(city=session.city, full_name="Siti Aminah", phone="+6281234567809")
-    ).participant
+    person = person_registered_for(session, "Siti Aminah", phone="+6281234567809")
 
     login(user)
-    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
+    open_check_in(page, live_server, session)
     row = page.get_by_test_id(f"row-{person.pk}")
     expect(row.get_by_test_id("row-phone")).to_have_text("0812-3456-7809")
     row.get_by_test_id(f"edit-{person.pk}").click()

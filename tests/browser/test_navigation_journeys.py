@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants.models import Attendance, AttendanceStatus
-from tests.browser.helpers import htmx_ready
+from tests.browser.helpers import htmx_ready, open_check_in, person_registered_for
 from tests.factories import AttendanceFactory, ParticipantFactory, TrainingSessionFactory
 from users.models import Role
 
@@ -32,9 +32,7 @@ def test_trainer_adds_a_late_arrival_to_yesterdays_open_session_and_closes_it(ph
         ends_at=starts + dt.timedelta(hours=3),
         title="Kelas kemarin",
     )
-    late = AttendanceFactory(
-        session=yesterday, participant=ParticipantFactory(city=yesterday.city, full_name="Rahmat Terlambat")
-    ).participant
+    late = person_registered_for(yesterday, "Rahmat Terlambat")
 
     page = login(user)
     past = page.get_by_test_id("past-open")
@@ -60,20 +58,15 @@ def test_trainer_adds_a_late_arrival_to_yesterdays_open_session_and_closes_it(ph
 
 def test_the_counter_and_every_row_of_a_person_follow_each_check_in_and_undo(phone, live_server, login, today):
     user, session = today
-    siti = AttendanceFactory(
-        session=session, participant=ParticipantFactory(city=session.city, full_name="Siti Aminah")
-    ).participant
-    yohanes = AttendanceFactory(
-        session=session, participant=ParticipantFactory(city=session.city, full_name="Yohanes Tapilaha")
-    ).participant
+    siti = person_registered_for(session, "Siti Aminah")
+    yohanes = person_registered_for(session, "Yohanes Tapilaha")
     earlier = TrainingSessionFactory(partner=session.partner, city=session.city, lead_trainer=session.lead_trainer)
     newcomer = AttendanceFactory(
         session=earlier, participant=ParticipantFactory(city=session.city, full_name="Siti Nurhaliza")
     ).participant
 
     page = login(user)
-    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
-    htmx_ready(page)
+    open_check_in(page, live_server, session)
     attended, registered = page.get_by_test_id("count-attended"), page.get_by_test_id("count-registered")
     roster = page.get_by_test_id("roster")
     expect(attended).to_have_text("0")
@@ -114,12 +107,9 @@ def test_the_counter_and_every_row_of_a_person_follow_each_check_in_and_undo(pho
 
 def test_a_check_in_replayed_after_going_back_online_moves_the_counter(phone, live_server, login, today):
     user, session = today
-    person = AttendanceFactory(
-        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
-    ).participant
+    person = person_registered_for(session, "Ani Rahma")
     page = login(user)
-    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
-    htmx_ready(page)
+    open_check_in(page, live_server, session)
 
     page.context.set_offline(True)
     page.get_by_test_id(f"row-{person.pk}").get_by_role("button").click()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from offline.models import SyncedAction
 from participants.models import Attendance, AttendanceStatus, Participant
-from tests.browser.helpers import htmx_ready
+from tests.browser.helpers import open_check_in, person_registered_for
 from tests.conftest import PASSWORD
 from tests.factories import AttendanceFactory, ParticipantFactory, TrainingSessionFactory
 
@@ -185,12 +185,9 @@ def test_a_whole_offline_session_survives_closing_the_page_and_an_expired_login(
 def test_lie_fi_recovers_without_a_reload(phone, live_server, login, today):
     """Requests fail while the phone believes it is online: the check-in waits and is sent when they succeed."""
     user, session = today
-    person = AttendanceFactory(
-        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
-    ).participant
+    person = person_registered_for(session, "Ani Rahma")
     page = login(user)
-    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
-    htmx_ready(page)
+    open_check_in(page, live_server, session)
 
     page.route("**/offline/sync/", lambda route: route.abort("connectionreset"))
     page.get_by_test_id(f"row-{person.pk}").get_by_role("button", name="Catat hadir").click()
@@ -214,9 +211,7 @@ def test_logout_warns_about_unsent_actions_and_the_next_user_never_sees_or_sends
     from users.models import Role
 
     user, session = today
-    person = AttendanceFactory(
-        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
-    ).participant
+    person = person_registered_for(session, "Ani Rahma")
     other = make_user(Role.TRAINER, partner=session.partner)
     other_session = TrainingSessionFactory(
         partner=session.partner,
@@ -249,8 +244,7 @@ def test_logout_warns_about_unsent_actions_and_the_next_user_never_sees_or_sends
 
     # someone else on the same phone: their page shows nothing of it and sends nothing of it
     login(other)
-    page.goto(f"{live_server.url}/trainer/sessions/{other_session.pk}/")
-    htmx_ready(page)
+    open_check_in(page, live_server, other_session)
     expect(page.get_by_test_id("offline-banner")).to_be_hidden()
     page.wait_for_timeout(2500)
     assert Attendance.objects.get(participant=person).status == AttendanceStatus.REGISTERED
@@ -268,12 +262,9 @@ def test_a_refused_action_stays_visible_with_its_reason_until_dismissed(phone, l
     from django.utils import timezone
 
     user, session = today
-    person = AttendanceFactory(
-        session=session, participant=ParticipantFactory(city=session.city, full_name="Ani Rahma")
-    ).participant
+    person = person_registered_for(session, "Ani Rahma")
     page = login(user)
-    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
-    htmx_ready(page)
+    open_check_in(page, live_server, session)
 
     page.context.set_offline(True)
     page.get_by_test_id(f"row-{person.pk}").get_by_role("button", name="Catat hadir").click()

@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from participants.models import Attendance, AttendanceStatus, Participant
-from tests.factories import AttendanceFactory, ParticipantFactory
+from tests.browser.helpers import open_check_in, person_registered_for
+from tests.factories import ParticipantFactory
 from users.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,12 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_trainer_undoes_a_mistaken_check_in(page, live_server, login, today):
     page.set_viewport_size({"width": 390, "height": 844})
     user, session = today
-    person = AttendanceFactory(
-        session=session, participant=ParticipantFactory(city=session.city, full_name="Siti Aminah")
-    ).participant
+    person = person_registered_for(session, "Siti Aminah")
 
     login(user)
-    page.goto(f"{live_server.url}/trainer/sessions/{session.pk}/")
+    open_check_in(page, live_server, session)
     row = page.get_by_test_id(f"row-{person.pk}")
     row.get_by_role("button", name="Catat hadir").click()
     expect(row.get_by_test_id("checked-in")).to_be_visible()

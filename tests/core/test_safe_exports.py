@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from monitoring.tables import Table, table_csv, tables_xlsx
+from monitoring.tables import Column, Table, table_csv, tables_xlsx
 from participants.models import AttendanceStatus
 from progress.services import progress_rebuild
 from sessions_app.models import SessionStatus
@@ -123,7 +123,12 @@ def test_dashboard_exports_carry_hostile_city_and_partner_names_as_text(client, 
 
 
 def test_negative_numbers_in_an_aggregate_stay_numbers():
-    table = Table("change", "Perubahan", ["Kota", "Selisih", "Persen"], [["Kupang", -3, -12.5], ["-Ambon", 4, None]])
+    table = Table(
+        "change",
+        "Perubahan",
+        [Column("city", "Kota"), Column("change", "Selisih"), Column("pct", "Persen")],
+        [["Kupang", -3, -12.5], ["-Ambon", 4, None]],
+    )
 
     rows = list(csv.reader(io.StringIO(table_csv(table).removeprefix("\ufeff"))))
     sheet = load_workbook(io.BytesIO(tables_xlsx([table]))).worksheets[0]

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "users.context_processors.role",
+                "core.context_processors.status_enums",
             ],
             # Numbers are grouped for people (10.000); ids in markup and URLs must not be:
             # `{{ obj.pk|unlocalize }}` is available in every template.
