@@ -38,6 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+# production settings refuse to start without these; nothing is sent (the log provider) and no link leaves the machine
+os.environ.setdefault("NOTIFY_PUBLIC_BASE_URL", "https://bench.example.org")
+os.environ.setdefault("NOTIFY_PROVIDER_BACKEND", "notifications.providers.LogProvider")
 PASSWORD = "bench-import-2018"
 EMAIL = "bench-import-coordinator@example.org"
 SYLLABLES = "ka ri to la me sa nu wi da go pe lo ra ni ta bu si ke mo ja ya ha fa ze qi vo".split()
@@ -215,7 +218,7 @@ def process_tree(pid: int) -> list[int]:
     return [pid] + [p for c in children for p in process_tree(int(c))]
 
 
-def wait_for(url: str, http, seconds: float = 60) -> None:
+def wait_for(url: str, http, seconds: float = 120) -> None:
     import requests
 
     deadline = time.monotonic() + seconds
@@ -223,7 +226,7 @@ def wait_for(url: str, http, seconds: float = 60) -> None:
         try:
             if http.get(url, timeout=2).status_code in (200, 503):
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or slow to answer its first request
             time.sleep(0.3)
     raise SystemExit(f"{url} did not answer within {seconds} s")
 

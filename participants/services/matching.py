@@ -84,12 +84,16 @@ class NameIndex:
 
     At 1,000,000 participants the records of a city do not fit in memory, their distinct names do
     (people share names): a person's similar names are found among those, then only the records
-    bearing one of them are read. Answers for a name already asked are remembered.
+    bearing one of them are read. The rule's token condition (a record's name contains one of the
+    person's name tokens) is necessary, so it is used first, through an index of the names' words:
+    the similarity is then computed for those names only, not for every name of the city.
     """
 
     def __init__(self) -> None:
         self._names: dict[int, list[str]] = {}
         self._keys: dict[int, list[str]] = {}
+        self._words: dict[int, dict[str, list[int]]] = {}
+        self._containing: dict[tuple[int, str], set[int]] = {}
         self._asked: dict[tuple[int, str], list[str]] = {}
 
     def load(self, city_ids: set[int]) -> None:
@@ -97,7 +101,7 @@ class NameIndex:
         if not missing:
             return
         for city_id in missing:
-            self._names[city_id], self._keys[city_id] = [], []
+            self._names[city_id], self._keys[city_id], self._words[city_id] = [], [], {}
         rows = (
             Participant.objects.filter(merged_into__isnull=True, erased_at__isnull=True, city_id__in=missing)
             .values_list("city_id", "full_name")
@@ -105,18 +109,31 @@ class NameIndex:
             .order_by()
         )
         for city_id, name in rows.iterator(chunk_size=5000):
+            index = len(self._names[city_id])
             self._names[city_id].append(name)
             self._keys[city_id].append(_sorted_name(name))
+            for word in set(name.lower().split()):
+                self._words[city_id].setdefault(word, []).append(index)
+
+    def _names_containing(self, city_id: int, token: str) -> set[int]:
+        """The names in which `token` occurs (tokens hold no space, so within one of their words)."""
+        found = self._containing.get((city_id, token))
+        if found is None:
+            words = self._words.get(city_id, {})
+            found = self._containing[(city_id, token)] = {i for word, ids in words.items() if token in word for i in ids}
+        return found
 
     def similar(self, city_id: int, full_name: str) -> list[str]:
-        """Known names in the city whose sorted tokens are within NAME_SIMILARITY of this one's."""
+        """Known names in the city sharing a name token and whose sorted tokens are within NAME_SIMILARITY."""
         key = _sorted_name(full_name)
         found = self._asked.get((city_id, key))
         if found is None:
+            candidates = sorted(set().union(*(self._names_containing(city_id, t) for t in _name_tokens(full_name))))
+            keys = self._keys.get(city_id, [])
             hits = process.extract(
-                key, self._keys.get(city_id, []), scorer=fuzz.ratio, processor=None, score_cutoff=NAME_SIMILARITY, limit=None
+                key, [keys[i] for i in candidates], scorer=fuzz.ratio, processor=None, score_cutoff=NAME_SIMILARITY, limit=None
             )
-            found = self._asked[(city_id, key)] = [self._names[city_id][index] for _key, _score, index in hits]
+            found = self._asked[(city_id, key)] = [self._names[city_id][candidates[index]] for _key, _score, index in hits]
         return found
 
 
