@@ -43,7 +43,34 @@ os.environ.setdefault("NOTIFY_PUBLIC_BASE_URL", "https://bench.example.org")
 os.environ.setdefault("NOTIFY_PROVIDER_BACKEND", "notifications.providers.LogProvider")
 PASSWORD = "bench-import-2018"
 EMAIL = "bench-import-coordinator@example.org"
-SYLLABLES = "ka ri to la me sa nu wi da go pe lo ra ni ta bu si ke mo ja ya ha fa ze qi vo".split()
+SYLLABLES = [
+    "ka",
+    "ri",
+    "to",
+    "la",
+    "me",
+    "sa",
+    "nu",
+    "wi",
+    "da",
+    "go",
+    "pe",
+    "lo",
+    "ra",
+    "ni",
+    "ta",
+    "bu",
+    "si",
+    "ke",
+    "mo",
+    "ja",
+    "ya",
+    "ha",
+    "fa",
+    "ze",
+    "qi",
+    "vo",
+]
 
 
 @dataclass
@@ -104,7 +131,10 @@ def build_import_csv(*, user, rows: int, seed: int = 16) -> tuple[bytes, Expecte
     )
     mine = list(dict.fromkeys(mine))[:n_known]  # one row per known phone: the oldest record with it is the one matched
     theirs = list(
-        active.exclude(home_partner_id=user.partner_id).exclude(phone__in=mine).order_by("?").values_list("phone", flat=True)[: n_outside * 2]
+        active.exclude(home_partner_id=user.partner_id)
+        .exclude(phone__in=mine)
+        .order_by("?")
+        .values_list("phone", flat=True)[: n_outside * 2]
     )
     mine_phones = set(participants_for(user).filter(phone__in=theirs).values_list("phone", flat=True))
     theirs = [p for p in dict.fromkeys(theirs) if p not in mine_phones][:n_outside]
@@ -116,7 +146,11 @@ def build_import_csv(*, user, rows: int, seed: int = 16) -> tuple[bytes, Expecte
         .values_list("full_name", "business_name", "city_id")[:n_alike]
     )
     shared = set(
-        active.filter(phone__in=[*mine, *theirs]).values("phone").annotate(n=Count("pk")).filter(n__gt=1).values_list("phone", flat=True)
+        active.filter(phone__in=[*mine, *theirs])
+        .values("phone")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("phone", flat=True)
     )
     mine, theirs = [p for p in mine if p not in shared], [p for p in theirs if p not in shared]  # one person per phone
     session_city = dict(sessions_for(user).filter(pk__in=sessions).values_list("pk", "city_id"))
@@ -133,7 +167,16 @@ def build_import_csv(*, user, rows: int, seed: int = 16) -> tuple[bytes, Expecte
                 return phone
 
     def row(session, name, phone, gender="P", business="", nib="", status="hadir") -> list[str]:
-        return [str(session), name, phone, gender, business, nib, f"{re.sub('[^a-z]', '', name.lower())[:20] or 'x'}@example.org", status]
+        return [
+            str(session),
+            name,
+            phone,
+            gender,
+            business,
+            nib,
+            f"{re.sub('[^a-z]', '', name.lower())[:20] or 'x'}@example.org",
+            status,
+        ]
 
     for phone in mine:
         out.append(row(rng.choice(sessions), _new_name(rng), _other_format(phone, rng)))
@@ -344,8 +387,10 @@ def main() -> int:
     known = Participant.objects.count()
     started = time.perf_counter()
     content, expected = build_import_csv(user=user, rows=args.rows)
-    print(f"CSV: {args.rows:,} rows, {len(content) / 1e6:.1f} MB, built in {time.perf_counter() - started:.1f} s; "
-          f"{known:,} participants known")
+    print(
+        f"CSV: {args.rows:,} rows, {len(content) / 1e6:.1f} MB, built in {time.perf_counter() - started:.1f} s; "
+        f"{known:,} participants known"
+    )
 
     import requests
 
@@ -354,13 +399,23 @@ def main() -> int:
     bin_dir = Path(python).parent
     processes = {
         "gunicorn": subprocess.Popen(
-            [str(bin_dir / "gunicorn"), "umkm_program.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{args.port}",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            [
+                str(bin_dir / "gunicorn"),
+                "umkm_program.wsgi:application",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{args.port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
         ),
         "celery": subprocess.Popen(
             [str(bin_dir / "celery"), "-A", "umkm_program", "worker", "--loglevel=WARNING", "--concurrency", "2"],
-            cwd=ROOT, env=env,
+            cwd=ROOT,
+            env=env,
         ),
     }
     try:
@@ -383,7 +438,9 @@ def main() -> int:
                 proc.kill()
     problems = check(result["import_id"], expected, user)
     load = os.getloadavg()
-    print(f"\nImport of {args.rows:,} rows against {known:,} participants, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(
+        f"\nImport of {args.rows:,} rows against {known:,} participants, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
     print(f"Preview: {result['summary']}")
     print("\n| phase | seconds |\n| --- | --- |")
     for phase, seconds in result["times"].items():

@@ -293,7 +293,12 @@ class _Classifier:
 
 def _preview_entry(fate: dict[str, Any]) -> dict[str, Any]:
     c = fate["check"]
-    entry: dict[str, Any] = {"row": fate["row"], "name": c["data"]["full_name"], "phone": c["data"]["phone"], "session": fate["session_text"]}
+    entry: dict[str, Any] = {
+        "row": fate["row"],
+        "name": c["data"]["full_name"],
+        "phone": c["data"]["phone"],
+        "session": fate["session_text"],
+    }
     kind = fate["kind"]
     if kind == "error":
         entry.update(action="error", reason="; ".join(c["errors"]))
@@ -475,10 +480,7 @@ class _ImportWriter:
             if kind == "error":
                 self.totals["errors"] += 1
                 continue
-            if kind == "existing":
-                pk = fate["pk"]
-            else:
-                pk = self.pk_of_phone[fate["check"]["data"]["phone"]]
+            pk = fate["pk"] if kind == "existing" else self.pk_of_phone[fate["check"]["data"]["phone"]]
             self.totals["matched"] += kind in ("existing", "same_as_row")
             session, status = fate["check"]["session"], fate["check"]["status"]
             previous = wanted.get((pk, session.pk))

@@ -30,19 +30,25 @@ def world():
     return mine
 
 
-def test_two_thousand_rows_through_upload_preview_confirm_and_the_job(client, make_user, world, django_capture_on_commit_callbacks):
+def test_two_thousand_rows_through_upload_preview_confirm_and_the_job(
+    client, make_user, world, django_capture_on_commit_callbacks
+):
     coordinator = make_user(Role.PARTNER_COORDINATOR, partner=world)
     content, expected = build_import_csv(user=coordinator, rows=2_000)
     client.force_login(coordinator)
 
-    upload = client.post(reverse("participants:import"), {"file": SimpleUploadedFile("list.csv", content, content_type="text/csv")})
+    upload = client.post(
+        reverse("participants:import"), {"file": SimpleUploadedFile("list.csv", content, content_type="text/csv")}
+    )
     job = ParticipantImport.objects.get()
     assert upload.status_code == 302 and job.total_rows == 2_000
     preview = client.get(reverse("participants:import-detail", args=[job.pk]))
     counts = job.preview_counts
     assert counts["error"] == expected.errors and counts["outside_scope"] == expected.flagged
     assert counts["create"] == expected.created and counts["match"] == expected.matched
-    assert len(job.preview) <= 1_000 and all(p["action"] == "error" or p.get("outside_scope") or p.get("possible_duplicate_of") for p in job.preview)
+    assert len(job.preview) <= 1_000 and all(
+        p["action"] == "error" or p.get("outside_scope") or p.get("possible_duplicate_of") for p in job.preview
+    )
     assert 'data-testid="preview-next"' in preview.content.decode()  # the problems come a page at a time
 
     with django_capture_on_commit_callbacks() as queued:
