@@ -279,7 +279,7 @@ def login(base: str):
 
     http = requests.Session()
     page = http.get(f"{base}/accounts/login/", timeout=10)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    token = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     response = http.post(
         f"{base}/accounts/login/",
         data={"login": EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": token},
@@ -290,8 +290,15 @@ def login(base: str):
     return http
 
 
+def _found(pattern: str, text: str) -> str:
+    match = re.search(pattern, text, re.S)
+    if match is None:
+        raise SystemExit(f"not found in the page: {pattern}\n{text[:500]}")
+    return match.group(1)
+
+
 def csrf(http, url: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', http.get(url, timeout=30).text).group(1)
+    return _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', http.get(url, timeout=30).text)
 
 
 def run_pipeline(base: str, content: bytes, *, timeout: float) -> dict:
@@ -316,9 +323,9 @@ def run_pipeline(base: str, content: bytes, *, timeout: float) -> dict:
     page = http.get(f"{base}/participants/import/{import_id}/?page=2", timeout=timeout)  # the preview's second page
     assert page.status_code == 200
     times["preview page 2"] = time.perf_counter() - mark
-    summary = re.sub(r"<[^>]+>|\s+", " ", re.search(r'data-testid="preview-summary">(.*?)</p>', response.text, re.S).group(1))
+    summary = re.sub(r"<[^>]+>|\s+", " ", _found(r'data-testid="preview-summary">(.*?)</p>', response.text))
     mark = time.perf_counter()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+    token = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
     http.post(
         f"{base}/participants/import/{import_id}/confirm/",
         data={"csrfmiddlewaretoken": token},
