@@ -278,13 +278,13 @@ def login(base: str):
     import requests
 
     http = requests.Session()
-    page = http.get(f"{base}/accounts/login/", timeout=10)
+    page = http.get(f"{base}/accounts/login/", timeout=120)
     token = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     response = http.post(
         f"{base}/accounts/login/",
         data={"login": EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": token},
         headers={"Referer": f"{base}/accounts/login/"},
-        timeout=10,
+        timeout=120,
     )
     assert "/accounts/login" not in response.url, f"login failed: {response.url}"
     return http
@@ -379,6 +379,9 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--port", type=int, default=8430)
     parser.add_argument("--timeout", type=float, default=600, help="give up on a phase after this many seconds")
+    parser.add_argument(
+        "--web-timeout", type=int, default=30, help="gunicorn's worker timeout (30 s, its default, as in docker-compose.yml)"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
         sys.exit("Set DATABASE_URL (a throw-away copy of the 1M demo database) and REDIS_URL")
@@ -413,6 +416,8 @@ def main() -> int:
                 "2",
                 "--bind",
                 f"127.0.0.1:{args.port}",
+                "--timeout",
+                str(args.web_timeout),
                 "--log-level",
                 "warning",
             ],
