@@ -132,16 +132,18 @@ def counted_attendance_sync(*, participant_ids: Iterable[int]) -> set[Slice]:
         touched.add(_slice_of(key[0], stored[key]))
     if gone:
         CountedAttendance.objects.filter(pk__in=[stored[key]["pk"] for key in gone]).delete()
+    new_rows = []
     for (programme_id, participant_id), row in wanted.items():
         old = stored.get((programme_id, participant_id))
         if old is not None and all(old[name] == row[name] for name in COUNTED_COLUMNS):
             continue
         touched.add(_slice_of(programme_id, row))
         if old is None:
-            CountedAttendance.objects.create(programme_id=programme_id, participant_id=participant_id, **row)
+            new_rows.append(CountedAttendance(programme_id=programme_id, participant_id=participant_id, **row))
         else:
             touched.add(_slice_of(programme_id, old))
             CountedAttendance.objects.filter(pk=old["pk"]).update(**row)
+    CountedAttendance.objects.bulk_create(new_rows)  # an import of 100,000 rows: one INSERT per batch, not per person
     return touched
 
 

@@ -241,6 +241,7 @@ class ParticipantImport(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     rows = models.JSONField(_("rows"), default=list)
     preview = models.JSONField(_("preview"), default=list)
+    preview_counts = models.JSONField(_("preview counts"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     created_count = models.PositiveIntegerField(_("participants created"), default=0)

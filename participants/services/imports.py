@@ -1,16 +1,23 @@
 """Paper lists back as CSV or XLSX: parse, preview each row with its reason, import in one transaction.
 
-Progress of a running import lives in the cache (the rows are written in one transaction, so
-the database cannot show them before the end); the outcome is stored on the ParticipantImport.
+Built for 100,000 rows against 1,000,000 known people in bounded memory: the file is read as a
+stream and handled CHUNK_ROWS rows at a time, each chunk matched with set-based queries (phones,
+NIBs, similar names) and, when importing, written with bulk inserts. The rows are stored once as
+JSON text and read back from PostgreSQL a chunk at a time. The whole import is one transaction, so
+a failed job leaves nothing half-written. Progress of a running import lives in the cache (the
+database cannot show the rows before the commit); the outcome is stored on the ParticipantImport.
 """
 
-import contextlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import IO, Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,13 +27,27 @@ from sessions_app.models import TrainingSession
 from users.models import User
 from users.scoping import participants_for, sessions_for
 
-from ..counting import counts_changed
-from ..models import Attendance, AttendanceStatus, Gender, ImportStatus, Participant, ParticipantImport, RegistrationSource
+from ..counting import counted_attendance_sync, session_slices, slices_announce
+from ..models import (
+    Attendance,
+    AttendanceStatus,
+    DuplicateCandidate,
+    Gender,
+    ImportStatus,
+    Participant,
+    ParticipantImport,
+    RegistrationSource,
+)
 from ..phones import phone_normalise
 from ..validators import nib_is_valid
-from .import_files import import_file_rows
-from .matching import Match, Person, duplicate_candidates_record, participants_find_matches_many
-from .registration import participant_create
+from .import_files import import_file_iter_rows
+from .matching import Match, NameIndex, Person, participants_find_matches_many
+from .registration import _kind_for
+
+CHUNK_ROWS = 2_000
+# A file this small keeps every row's fate in its preview; a larger one keeps the counts and the first problems.
+PREVIEW_ALL_ROWS = 1_000
+PREVIEW_PROBLEMS_KEPT = 1_000
 
 COLUMNS = {
     # accepted header (lower-case, Indonesian or English) -> field
@@ -86,20 +107,31 @@ def import_progress(*, participant_import: ParticipantImport) -> int:
 
 
 def import_file_read(*, name: str, content: bytes | IO[bytes]) -> list[dict[str, str]]:
-    """The file's rows as dicts keyed by field; ValidationError with a clear reason otherwise.
+    """The file's rows as dicts keyed by field; ValidationError with a clear reason otherwise."""
+    return list(import_file_iter(name=name, content=content))
 
-    `content` may be the upload itself: it is streamed within the bounds import_files.py sets.
-    """
-    raw_rows = import_file_rows(name=name, content=content)
-    if not raw_rows:
+
+def import_file_iter(*, name: str, content: bytes | IO[bytes]) -> Iterator[dict[str, str]]:
+    """import_file_read one row at a time. `content` may be the upload itself: it is streamed within
+    the bounds import_files.py sets."""
+    raw_rows = import_file_iter_rows(name=name, content=content)
+    header_row = next(raw_rows, None)
+    if header_row is None:
         raise ValidationError(_("The file is empty."))
-    header = [COLUMNS.get(h.strip().lower().replace(" ", "_"), "") for h in raw_rows[0]]
+    header = [COLUMNS.get(h.strip().lower().replace(" ", "_"), "") for h in header_row]
     missing = {"session", "full_name", "phone"} - set(header)
     if missing:
         raise ValidationError(
             _("The first row must name the columns; missing: %(columns)s.") % {"columns": ", ".join(sorted(missing))}
         )
-    return [{field: str(value).strip() for field, value in zip(header, row, strict=False) if field} for row in raw_rows[1:]]
+    for row in raw_rows:
+        yield {field: str(value).strip() for field, value in zip(header, row, strict=False) if field}
+
+
+def _chunks(rows: Iterable[dict[str, str]]) -> Iterator[list[dict[str, str]]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, CHUNK_ROWS)):
+        yield chunk
 
 
 def _row_check(row: dict[str, str], sessions: dict[str, TrainingSession]) -> dict[str, Any]:
@@ -120,6 +152,8 @@ def _row_check(row: dict[str, str], sessions: dict[str, TrainingSession]) -> dic
     if row.get("email"):
         try:
             validate_email(row["email"])
+            if len(row["email"]) > 254:  # the column's length: checked here, as bulk inserts skip full_clean
+                raise ValidationError("too long")
         except ValidationError:
             errors.append(_("“%(email)s” is not an e-mail address") % {"email": row["email"]})
     nib = row.get("nib", "")
@@ -158,31 +192,6 @@ def _existing_by_phone(phones: set[str]) -> dict[str, int]:
     return found
 
 
-def _possible_duplicates(checked: list[dict[str, Any]], known_phones: dict[str, int]) -> dict[int, list[Match]]:
-    """Row index -> likely existing records, for the valid rows that will create a new participant.
-
-    The same rule as the walk-in form (same NIB, or similar name + business in the session's city),
-    done for all rows with two queries (participants_find_matches_many), not one per row.
-    """
-    indexes, people, seen = [], [], set()
-    for index, c in enumerate(checked):
-        phone = c["data"]["phone"]
-        if c["errors"] or phone in known_phones or phone in seen:
-            continue
-        seen.add(phone)
-        indexes.append(index)
-        people.append(
-            Person(
-                city_id=c["session"].city_id,
-                full_name=c["data"]["full_name"],
-                business_name=c["data"]["business_name"] or c["data"]["agency"],
-                nib=c["data"]["nib"],
-            )
-        )
-    found = participants_find_matches_many(people=people) if people else []
-    return {index: matches for index, matches in zip(indexes, found, strict=True) if matches}
-
-
 def _phones_outside_scope(existing: dict[str, int], user: User | None) -> set[str]:
     """The phones in `existing` that belong to people the user may not see (users/scoping.py decides).
 
@@ -208,164 +217,313 @@ def _duplicate_reason(match: Match, visible: set[int]) -> str:
     }
 
 
-def import_preview_build(
-    *, rows: list[dict[str, str]], sessions: dict[str, TrainingSession], user: User | None = None
-) -> list[dict[str, Any]]:
-    """Each row's fate. Existing people's names are shown only to someone who may see those records."""
-    checked = [_row_check(row, sessions) for row in rows]
-    existing = _existing_by_phone({c["data"]["phone"] for c in checked if c["data"]["phone"]})
-    outside = _phones_outside_scope(existing, user)
-    duplicates = _possible_duplicates(checked, existing)
-    ids = {m.participant.pk for matches in duplicates.values() for m in matches}
-    visible = set(participants_for(user).filter(pk__in=ids).values_list("pk", flat=True)) if user and ids else set()
-    preview, seen_in_file = [], {}
-    for number, c in enumerate(checked, start=2):  # row 1 is the header
-        entry = {
-            "row": number,
-            "name": c["data"]["full_name"],
-            "phone": c["data"]["phone"],
-            "session": rows[number - 2].get("session", ""),
-        }
-        if c["errors"]:
-            entry.update(action="error", reason="; ".join(c["errors"]))
-        elif c["data"]["phone"] in outside and c["data"]["phone"] not in seen_in_file:
-            # nothing about that person goes into the preview, not even their id
-            seen_in_file[c["data"]["phone"]] = number
-            entry.update(action="create", outside_scope=True, reason=_outside_scope_reason())
-        elif c["data"]["phone"] in existing and c["data"]["phone"] not in outside:
-            entry.update(
-                action="match", reason=_("same phone as an existing participant"), participant_id=existing[c["data"]["phone"]]
-            )
-        elif c["data"]["phone"] in seen_in_file:
-            entry.update(action="match", reason=_("same phone as row %(row)s") % {"row": seen_in_file[c["data"]["phone"]]})
-        else:
-            seen_in_file[c["data"]["phone"]] = number
-            entry.update(action="create", reason=_("new participant"))
-            matches = duplicates.get(number - 2)
-            if matches:
-                entry.update(
-                    possible_duplicate_of=[m.participant.pk for m in matches],
-                    reason=_duplicate_reason(matches[0], visible),
-                )
-        preview.append(entry)
-    return preview
-
-
-def _sessions_named_in(*, rows: list[dict[str, str]], user: User) -> dict[str, TrainingSession]:
-    """The sessions the rows name that this user may import into, by the id written in the file."""
-    ids = {r.get("session", "").strip() for r in rows}
+def _sessions_named_in(*, ids: set[str], user: User) -> dict[str, TrainingSession]:
+    """The sessions named in the file that this user may import into, by the id written in the file."""
     ids = {i for i in ids if i.isascii() and i.isdigit() and len(i) < 18}  # "²".isdigit() is True
-    qs = sessions_for(user).filter(pk__in=ids).only("pk", "city_id", "programme_id", "starts_at", "audience")
+    if not ids:
+        return {}
+    qs = sessions_for(user).filter(pk__in=ids).only("pk", "city_id", "partner_id", "programme_id", "starts_at", "audience")
     return {str(s.pk): s for s in qs}
 
 
+class _Classifier:
+    """Each row's fate, a chunk at a time, remembering what earlier chunks decided.
+
+    Fates: "error"; "create" (a new person; `matches` holds likely duplicates); "create_outside" (the
+    phone of a person the user may not see: a new record, flagged for an admin, never attached);
+    "existing" (the person with that phone, in scope); "same_as_row" (a phone met earlier in the file).
+    Existing people's names are put in the preview only for someone who may see those records.
+    """
+
+    def __init__(self, *, user: User | None) -> None:
+        self.user = user
+        self.sessions: dict[str, TrainingSession] = {}
+        self.asked_sessions: set[str] = set()
+        self.first_row_of_phone: dict[str, int] = {}
+        self.names = NameIndex()
+
+    def classify(self, rows: list[dict[str, str]], *, first_number: int) -> list[dict[str, Any]]:
+        wanted = {r.get("session", "").strip() for r in rows} - self.asked_sessions
+        if wanted and self.user is not None:
+            self.sessions.update(_sessions_named_in(ids=wanted, user=self.user))
+        self.asked_sessions |= wanted
+        checked = [_row_check(row, self.sessions) for row in rows]
+        phones = {c["data"]["phone"] for c in checked if c["data"]["phone"] and not c["errors"]}
+        existing = _existing_by_phone(phones - self.first_row_of_phone.keys())
+        outside = _phones_outside_scope(existing, self.user)
+        fates: list[dict[str, Any]] = []
+        for offset, c in enumerate(checked):
+            number, phone = first_number + offset, c["data"]["phone"]
+            fate: dict[str, Any] = {"row": number, "check": c, "session_text": rows[offset].get("session", "")}
+            if c["errors"]:
+                fate["kind"] = "error"
+            elif phone in outside:
+                self.first_row_of_phone[phone] = number
+                fate.update(kind="create_outside", known_pk=existing[phone])
+            elif phone in existing:
+                fate.update(kind="existing", pk=existing[phone])
+            elif phone in self.first_row_of_phone:
+                fate.update(kind="same_as_row", of_row=self.first_row_of_phone[phone])
+            else:
+                self.first_row_of_phone[phone] = number
+                fate["kind"] = "create"
+            fates.append(fate)
+        self._possible_duplicates([f for f in fates if f["kind"] == "create"])
+        return fates
+
+    def _possible_duplicates(self, fates: list[dict[str, Any]]) -> None:
+        """The same rule as the walk-in form (same NIB, or similar name + business in the session's city),
+        for all the chunk's new people with three queries (participants_find_matches_many)."""
+        people = [
+            Person(
+                city_id=f["check"]["session"].city_id,
+                full_name=f["check"]["data"]["full_name"],
+                business_name=f["check"]["data"]["business_name"] or f["check"]["data"]["agency"],
+                nib=f["check"]["data"]["nib"],
+            )
+            for f in fates
+        ]
+        found = participants_find_matches_many(people=people, names=self.names) if people else []
+        ids = {m.participant.pk for matches in found for m in matches}
+        visible = set(participants_for(self.user).filter(pk__in=ids).values_list("pk", flat=True)) if self.user and ids else set()
+        for fate, matches in zip(fates, found, strict=True):
+            fate["matches"] = matches
+            fate["visible"] = visible
+
+
+def _preview_entry(fate: dict[str, Any]) -> dict[str, Any]:
+    c = fate["check"]
+    entry: dict[str, Any] = {
+        "row": fate["row"],
+        "name": c["data"]["full_name"],
+        "phone": c["data"]["phone"],
+        "session": fate["session_text"],
+    }
+    kind = fate["kind"]
+    if kind == "error":
+        entry.update(action="error", reason="; ".join(c["errors"]))
+    elif kind == "create_outside":  # nothing about that person goes into the preview, not even their id
+        entry.update(action="create", outside_scope=True, reason=_outside_scope_reason())
+    elif kind == "existing":
+        entry.update(action="match", reason=_("same phone as an existing participant"), participant_id=fate["pk"])
+    elif kind == "same_as_row":
+        entry.update(action="match", reason=_("same phone as row %(row)s") % {"row": fate["of_row"]})
+    else:
+        entry.update(action="create", reason=_("new participant"))
+        if fate["matches"]:
+            entry.update(
+                possible_duplicate_of=[m.participant.pk for m in fate["matches"]],
+                reason=_duplicate_reason(fate["matches"][0], fate["visible"]),
+            )
+    return entry
+
+
+def _is_problem(entry: dict[str, Any]) -> bool:
+    return entry["action"] == "error" or bool(entry.get("outside_scope") or entry.get("possible_duplicate_of"))
+
+
+def import_preview_build(
+    *, rows: list[dict[str, str]], sessions: dict[str, TrainingSession] | None = None, user: User | None = None
+) -> list[dict[str, Any]]:
+    """Each row's fate, for a list small enough to hold (the upload streams through import_create)."""
+    classifier = _Classifier(user=user)
+    if sessions is not None:
+        classifier.sessions, classifier.asked_sessions = dict(sessions), {r.get("session", "").strip() for r in rows}
+    preview: list[dict[str, Any]] = []
+    for index, chunk in enumerate(_chunks(rows)):
+        preview += [_preview_entry(f) for f in classifier.classify(chunk, first_number=2 + index * CHUNK_ROWS)]
+    return preview
+
+
 def import_create(*, user: User, name: str, content: bytes | IO[bytes]) -> ParticipantImport:
-    """Read the upload and store it with its preview; nothing is imported yet."""
-    rows = import_file_read(name=name, content=content)
-    sessions = _sessions_named_in(rows=rows, user=user)
-    preview = import_preview_build(rows=rows, sessions=sessions, user=user)
-    return ParticipantImport.objects.create(
-        created_by=user,
-        file_name=name[:255],
-        rows=rows,
-        preview=preview,
-        total_rows=len(rows),
-        error_count=sum(1 for p in preview if p["action"] == "error"),
-    )
+    """Read the upload as it streams and store it with its preview; nothing is imported yet.
+
+    The preview keeps every row's fate for a small file; for a large one, the counts and the first
+    PREVIEW_PROBLEMS_KEPT problems (errors, possible duplicates, people of another partner).
+    """
+    for _row in import_file_iter_rows(name=name, content=content):
+        pass  # a first pass that only reads: a file to refuse is refused before any query (0.3 s per 100,000 CSV rows)
+    classifier = _Classifier(user=user)
+    stored: list[str] = []  # the rows as JSON text: a fraction of the memory of the dicts
+    counts: Counter[str] = Counter()
+    every_row: list[dict[str, Any]] = []
+    problems: list[dict[str, Any]] = []
+    total = 0
+    for chunk in _chunks(import_file_iter(name=name, content=content)):
+        for row, fate in zip(chunk, classifier.classify(chunk, first_number=total + 2), strict=True):
+            entry = _preview_entry(fate)
+            counts[entry["action"]] += 1
+            counts["duplicate"] += bool(entry.get("possible_duplicate_of"))
+            counts["outside_scope"] += bool(entry.get("outside_scope"))
+            if len(every_row) <= PREVIEW_ALL_ROWS:
+                every_row.append(entry)
+            if _is_problem(entry) and len(problems) < PREVIEW_PROBLEMS_KEPT:
+                problems.append(entry)
+            stored.append(json.dumps(row, ensure_ascii=False))
+        total += len(chunk)
+    with transaction.atomic():
+        job = ParticipantImport.objects.create(
+            created_by=user,
+            file_name=name[:255],
+            preview=every_row if total <= PREVIEW_ALL_ROWS else problems,
+            preview_counts={k: counts[k] for k in ("create", "match", "error", "duplicate", "outside_scope")},
+            total_rows=total,
+            error_count=counts["error"],
+        )
+        cast = "::jsonb" if connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ParticipantImport._meta.db_table} SET rows = %s{cast} WHERE id = %s",  # noqa: S608  no user input in the SQL
+                ["[" + ",".join(stored) + "]", job.pk],
+            )
+    return ParticipantImport.objects.defer("rows").get(pk=job.pk)
+
+
+def _stored_rows(import_id: int) -> Iterator[dict[str, str]]:
+    """The stored rows in file order, read from PostgreSQL a chunk at a time (server-side cursor)."""
+    if connection.vendor != "postgresql":
+        yield from ParticipantImport.objects.values_list("rows", flat=True).get(pk=import_id)
+        return
+    table = ParticipantImport._meta.db_table
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.value FROM {table} p CROSS JOIN LATERAL jsonb_array_elements(p.rows) WITH ORDINALITY AS r(value, n) "  # noqa: S608  no user input in the SQL
+            "WHERE p.id = %s ORDER BY r.n",
+            [import_id],
+        )
+        while batch := cursor.fetchmany(CHUNK_ROWS):
+            for (value,) in batch:
+                yield json.loads(value) if isinstance(value, str) else value
 
 
 def import_apply(*, participant_import: ParticipantImport) -> ParticipantImport:
     """Import the valid rows, all in one transaction; the rows are checked again against today's data.
 
-    Safe to run twice: an import that is already done is returned as it is.
+    A chunk of rows at a time: set-based matching, bulk inserts of the new people, their attendances
+    and merge-queue entries, the counted attendances kept in step. Safe to run twice: an import that
+    is already done is returned as it is.
     """
     key = _progress_key(participant_import.pk)
     with transaction.atomic():
-        job = ParticipantImport.objects.select_for_update().get(pk=participant_import.pk)
+        job = ParticipantImport.objects.select_for_update().defer("rows", "preview").get(pk=participant_import.pk)
         if job.status == ImportStatus.DONE:
             return job
         ParticipantImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
-        sessions = _sessions_named_in(rows=job.rows, user=job.created_by)
-        created = matched = errors = 0
-        by_phone: dict[str, Participant] = {}
-        phones = set()
-        for row in job.rows:
-            with contextlib.suppress(ValidationError):
-                phones.add(phone_normalise(row.get("phone", "")))
-        known = _existing_by_phone(phones - {""})  # one query instead of one per row
-        outside = _phones_outside_scope(known, job.created_by)
-        flagged = 0
-        checked = [_row_check(row, sessions) for row in job.rows]
-        duplicates = _possible_duplicates(checked, known)  # today's data, two queries for all rows
-        touched: set[TrainingSession] = set()
-        people: set[int] = set()
-        for index, c in enumerate(checked, start=1):
-            if c["errors"]:
-                errors += 1
-            else:
-                participant = by_phone.get(c["data"]["phone"])
-                if participant is None:
-                    known_pk = known.get(c["data"]["phone"])
-                    participant = Participant(pk=known_pk) if known_pk and c["data"]["phone"] not in outside else None
-                    if participant is None:
-                        try:
-                            participant = participant_create(
-                                data=c["data"], session=c["session"], by=job.created_by, consent_version=""
-                            )
-                        except ValidationError:
-                            errors += 1
-                            continue
-                        if known_pk:
-                            # the phone of a person of another partner: never attached, an admin decides
-                            likely = [Match(Participant(pk=known_pk), "phone", 100)]
-                            flagged += 1
-                        else:
-                            # looks like someone we know, but not by phone: recorded for an admin to merge or dismiss
-                            likely = duplicates.get(index - 1, [])
-                        duplicate_candidates_record(participant=participant, matches=likely)
-                        created += 1
-                    else:
-                        matched += 1
-                    by_phone[c["data"]["phone"]] = participant
-                else:
-                    matched += 1
-                _attendance_from_import(participant=participant, session=c["session"], status=c["status"], by=job.created_by)
-                touched.add(c["session"])
-                people.add(participant.pk)
-            if index % 100 == 0:
-                cache.set(key, index, timeout=3600)
+        writer = _ImportWriter(by=job.created_by)
+        done = 0
+        for chunk in _chunks(_stored_rows(job.pk)):
+            writer.write(writer.classifier.classify(chunk, first_number=done + 2))
+            done += len(chunk)
+            cache.set(key, done, timeout=3600)
+        totals = writer.totals
         job.status = ImportStatus.DONE
-        job.created_count, job.matched_count, job.error_count = created, matched, errors
-        job.flagged_count = flagged
+        job.created_count, job.matched_count, job.error_count = totals["created"], totals["matched"], totals["errors"]
+        job.flagged_count = totals["flagged"]
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "created_count", "matched_count", "flagged_count", "error_count", "finished_at"])
         audit_record(
             actor=job.created_by,
             action=AuditAction.BULK_IMPORTED,
             obj=job,
-            changes={"rows": job.total_rows, "created": created, "matched": matched, "flagged": flagged, "errors": errors},
+            changes={"rows": job.total_rows, **{k: totals[k] for k in ("created", "matched", "flagged", "errors")}},
         )
-        counts_changed(session_ids={s.pk for s in touched}, participant_ids=people)
+        # counts_changed, a chunk at a time: the people's counted attendances were synced per chunk,
+        # the slices are announced once, on commit
+        slices_announce(writer.slices | session_slices(session_ids=writer.sessions_touched))
     cache.set(key, job.total_rows, timeout=3600)
     return job
 
 
-def _attendance_from_import(*, participant: Participant, session: TrainingSession, status: str, by: User) -> None:
-    attended = status == AttendanceStatus.ATTENDED
-    attendance, created = Attendance.objects.get_or_create(
-        participant=participant,
-        session=session,
-        defaults={
-            "status": status,
-            "source": RegistrationSource.IMPORT,
-            "checked_in_at": session.starts_at if attended else None,
-            "checked_in_by": by if attended else None,
-        },
-    )
-    if not created and attended and attendance.status != AttendanceStatus.ATTENDED:
-        Attendance.objects.filter(pk=attendance.pk).update(
-            status=AttendanceStatus.ATTENDED, checked_in_at=session.starts_at, checked_in_by=by
+class _ImportWriter:
+    """Writes the fates of one chunk after another with bulk statements, inside the caller's transaction."""
+
+    def __init__(self, *, by: User) -> None:
+        self.by = by
+        self.classifier = _Classifier(user=by)
+        self.pk_of_phone: dict[str, int] = {}
+        self.totals: Counter[str] = Counter()
+        self.sessions_touched: set[int] = set()
+        self.slices: set = set()
+
+    def write(self, fates: list[dict[str, Any]]) -> None:
+        new = [f for f in fates if f["kind"] in ("create", "create_outside")]
+        people = Participant.objects.bulk_create(
+            [
+                Participant(
+                    **{k: v for k, v in f["check"]["data"].items() if v is not None},
+                    city_id=f["check"]["session"].city_id,
+                    home_partner_id=f["check"]["session"].partner_id,
+                    kind=_kind_for(f["check"]["session"]),
+                    consent_at=None,
+                    consent_version="",
+                    created_by=self.by,
+                )
+                for f in new
+            ]
         )
+        candidates = []
+        for fate, person in zip(new, people, strict=True):
+            self.pk_of_phone[fate["check"]["data"]["phone"]] = person.pk
+            if fate["kind"] == "create_outside":  # the phone of a person of another partner: never attached, an admin decides
+                candidates.append(DuplicateCandidate(participant=person, existing_id=fate["known_pk"], reason="phone", score=100))
+                self.totals["flagged"] += 1
+            else:  # looks like someone we know, but not by phone: recorded for an admin to merge or dismiss
+                candidates += [
+                    DuplicateCandidate(participant=person, existing_id=m.participant.pk, reason=m.reason, score=m.score)
+                    for m in fate["matches"]
+                ]
+        DuplicateCandidate.objects.bulk_create(candidates, ignore_conflicts=True)
+        self.totals["created"] += len(new)
+        wanted: dict[tuple[int, int], tuple[TrainingSession, str]] = {}
+        for fate in fates:
+            kind = fate["kind"]
+            if kind == "error":
+                self.totals["errors"] += 1
+                continue
+            pk = fate["pk"] if kind == "existing" else self.pk_of_phone[fate["check"]["data"]["phone"]]
+            self.totals["matched"] += kind in ("existing", "same_as_row")
+            session, status = fate["check"]["session"], fate["check"]["status"]
+            previous = wanted.get((pk, session.pk))
+            if previous is None or status == AttendanceStatus.ATTENDED:
+                wanted[(pk, session.pk)] = (session, status)
+        self._attendances_write(wanted)
+        self.sessions_touched |= {session_pk for _pk, session_pk in wanted}
+        self.slices |= counted_attendance_sync(participant_ids={pk for pk, _session_pk in wanted})
+
+    def _attendances_write(self, wanted: dict[tuple[int, int], tuple[TrainingSession, str]]) -> None:
+        """get_or_create per (person, session), in bulk: an attended row upgrades a registered one, never the reverse."""
+        if not wanted:
+            return
+        existing = {
+            (p, s): (pk, status)
+            for pk, p, s, status in Attendance.objects.filter(
+                participant_id__in={p for p, _s in wanted}, session_id__in={s for _p, s in wanted}
+            ).values_list("pk", "participant_id", "session_id", "status")
+        }
+        upgrade: dict[int, list[int]] = {}
+        new = []
+        for (participant_pk, session_pk), (session, status) in wanted.items():
+            attended = status == AttendanceStatus.ATTENDED
+            found = existing.get((participant_pk, session_pk))
+            if found is None:
+                new.append(
+                    Attendance(
+                        participant_id=participant_pk,
+                        session=session,
+                        status=status,
+                        source=RegistrationSource.IMPORT,
+                        checked_in_at=session.starts_at if attended else None,
+                        checked_in_by=self.by if attended else None,
+                    )
+                )
+            elif attended and found[1] != AttendanceStatus.ATTENDED:
+                upgrade.setdefault(session_pk, []).append(found[0])
+        Attendance.objects.bulk_create(new)
+        for session_pk, ids in upgrade.items():
+            session = wanted[next(k for k in wanted if k[1] == session_pk)][0]
+            Attendance.objects.filter(pk__in=ids).update(
+                status=AttendanceStatus.ATTENDED, checked_in_at=session.starts_at, checked_in_by=self.by
+            )
 
 
 def import_mark_failed(*, import_id: int, reason: str) -> None:

@@ -79,15 +79,75 @@ def _sorted_name(name: str) -> str:
     return " ".join(sorted(utils.default_process(name or "").split()))
 
 
-def participants_find_matches_many(*, people: list[Person], limit: int = 5) -> list[list[Match]]:
+class NameIndex:
+    """The distinct names of the active people of each city, loaded once per city, for matching many people.
+
+    At 1,000,000 participants the records of a city do not fit in memory, their distinct names do
+    (people share names): a person's similar names are found among those, then only the records
+    bearing one of them are read. The rule's token condition (a record's name contains one of the
+    person's name tokens) is necessary, so it is used first, through an index of the names' words:
+    the similarity is then computed for those names only, not for every name of the city.
+    """
+
+    def __init__(self) -> None:
+        self._names: dict[int, list[str]] = {}
+        self._keys: dict[int, list[str]] = {}
+        self._words: dict[int, dict[str, list[int]]] = {}
+        self._containing: dict[tuple[int, str], set[int]] = {}
+        self._asked: dict[tuple[int, str], list[str]] = {}
+
+    def load(self, city_ids: set[int]) -> None:
+        missing = city_ids - self._names.keys()
+        if not missing:
+            return
+        for city_id in missing:
+            self._names[city_id], self._keys[city_id], self._words[city_id] = [], [], {}
+        rows = (
+            Participant.objects.filter(merged_into__isnull=True, erased_at__isnull=True, city_id__in=missing)
+            .values_list("city_id", "full_name")
+            .distinct()
+            .order_by()
+        )
+        for city_id, name in rows.iterator(chunk_size=5000):
+            index = len(self._names[city_id])
+            self._names[city_id].append(name)
+            self._keys[city_id].append(_sorted_name(name))
+            for word in set(name.lower().split()):
+                self._words[city_id].setdefault(word, []).append(index)
+
+    def _names_containing(self, city_id: int, token: str) -> set[int]:
+        """The names in which `token` occurs (tokens hold no space, so within one of their words)."""
+        found = self._containing.get((city_id, token))
+        if found is None:
+            words = self._words.get(city_id, {})
+            found = self._containing[(city_id, token)] = {i for word, ids in words.items() if token in word for i in ids}
+        return found
+
+    def similar(self, city_id: int, full_name: str) -> list[str]:
+        """Known names in the city sharing a name token and whose sorted tokens are within NAME_SIMILARITY."""
+        key = _sorted_name(full_name)
+        found = self._asked.get((city_id, key))
+        if found is None:
+            candidates = sorted(set().union(*(self._names_containing(city_id, t) for t in _name_tokens(full_name))))
+            keys = self._keys.get(city_id, [])
+            hits = process.extract(
+                key, [keys[i] for i in candidates], scorer=fuzz.ratio, processor=None, score_cutoff=NAME_SIMILARITY, limit=None
+            )
+            found = self._asked[(city_id, key)] = [self._names[city_id][candidates[index]] for _key, _score, index in hits]
+        return found
+
+
+def participants_find_matches_many(*, people: list[Person], limit: int = 5, names: NameIndex | None = None) -> list[list[Match]]:
     """participant_find_matches (NIB + fuzzy name/business in the same city) for many people at once.
 
-    Two queries whatever the number of people: the active records with any of the NIBs, and the
-    active records of the cities involved. Names are compared in rapidfuzz's C loop (process.extract
+    Three queries whatever the number of people: the active records with any of the NIBs, the
+    distinct names of the cities involved (NameIndex; none when `names` already holds them), and the
+    active records bearing a similar name. Names are compared in rapidfuzz's C loop (process.extract
     with the same name threshold); the survivors must share a name token with the person, as the
     single lookup's database prefilter requires, and then pass the same _name_score rule. Phone
     matches are not looked for here: the caller has already matched those.
     """
+    names = names or NameIndex()
     nibs = {p.nib for p in people if p.nib}
     fields = ("pk", "full_name", "business_name", "agency", "city_id", "nib", "phone")
     base = Participant.objects.filter(merged_into__isnull=True, erased_at__isnull=True).only(*fields).order_by("pk")
@@ -95,35 +155,37 @@ def participants_find_matches_many(*, people: list[Person], limit: int = 5) -> l
     if nibs:
         for p in base.filter(nib__in=nibs):
             by_nib.setdefault(p.nib, []).append(p)
-    cities = {p.city_id for p in people if p.city_id and _name_tokens(p.full_name)}
-    known: dict[int, list[Participant]] = {}
-    keys: dict[int, list[str]] = {}
-    if cities:
-        for p in base.filter(city_id__in=cities).iterator(chunk_size=2000):
-            known.setdefault(p.city_id, []).append(p)
-            keys.setdefault(p.city_id, []).append(_sorted_name(p.full_name))
-    results = []
+    names.load({p.city_id for p in people if p.city_id and _name_tokens(p.full_name)})
+    similar: list[list[str]] = []
+    wanted: dict[int, set[str]] = {}
     for person in people:
+        found_names = names.similar(person.city_id, person.full_name) if person.city_id and _name_tokens(person.full_name) else []
+        similar.append(found_names)
+        if found_names:
+            wanted.setdefault(person.city_id, set()).update(found_names)  # type: ignore[arg-type]
+    bearing: dict[tuple[int, str], list[Participant]] = {}
+    if wanted:
+        condition = Q()
+        for city_id, city_names in wanted.items():
+            condition |= Q(city_id=city_id, full_name__in=city_names)
+        for p in base.filter(condition):
+            bearing.setdefault((p.city_id, p.full_name), []).append(p)
+    results = []
+    for person, found_names in zip(people, similar, strict=True):
         found: dict[int, Match] = {}
         for p in by_nib.get(person.nib, [])[:limit] if person.nib else []:
             found[p.pk] = Match(p, "nib", 100)
         tokens = _name_tokens(person.full_name)
-        if tokens and person.city_id in keys:
-            hits = process.extract(
-                _sorted_name(person.full_name),
-                keys[person.city_id],
-                scorer=fuzz.ratio,
-                processor=None,
-                score_cutoff=NAME_SIMILARITY,
-                limit=None,
-            )
-            for _key, _score, index in hits:
-                p = known[person.city_id][index]
-                if p.pk in found or not any(t in p.full_name.lower() for t in tokens):
-                    continue
-                score = _name_score(person.full_name, person.business_name, p)
-                if score is not None:
-                    found[p.pk] = Match(p, "name", score)
+        candidates = sorted(
+            (p for name in found_names for p in bearing.get((person.city_id, name), [])),  # type: ignore[arg-type]
+            key=lambda p: p.pk,
+        )
+        for p in candidates:
+            if p.pk in found or not any(t in p.full_name.lower() for t in tokens):
+                continue
+            score = _name_score(person.full_name, person.business_name, p)
+            if score is not None:
+                found[p.pk] = Match(p, "name", score)
         results.append(sorted(found.values(), key=lambda m: -m.score)[:limit])
     return results
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +37,7 @@ from .common import PersonalDataMixin
 
 # Files with more rows than this are imported by a background job with a progress bar.
 IMPORT_INLINE_MAX_ROWS = 200
+IMPORT_PREVIEW_PAGE_ROWS = 100
 
 
 class ParticipantListView(PersonalDataMixin, ListView):
@@ -204,7 +206,9 @@ class ImportScopedMixin(PersonalDataMixin):
     area = Area.MANAGE_PARTICIPANTS
 
     def get_import(self) -> ParticipantImport:
-        return get_object_or_404(participant_imports_for(self.request.user), pk=self.kwargs["pk"])  # type: ignore[arg-type]
+        # never the stored rows: 100,000 of them would cost the web process tens of megabytes per page
+        imports = participant_imports_for(self.request.user).defer("rows")  # type: ignore[arg-type]
+        return get_object_or_404(imports, pk=self.kwargs["pk"])
 
 
 def _import_context(job: ParticipantImport) -> dict:
@@ -226,11 +230,19 @@ class ParticipantImportDetailView(ImportScopedMixin, View):
         job = self.get_import()
         ctx = _import_context(job)
         if job.status == ImportStatus.PREVIEW:
-            ctx["preview_rows"] = job.preview[:500]
-            ctx["counts"] = {a: sum(1 for p in job.preview if p["action"] == a) for a in ("create", "match", "error")}
-            ctx["counts"]["duplicate"] = sum(1 for p in job.preview if p.get("possible_duplicate_of"))
-            ctx["counts"]["outside_scope"] = sum(1 for p in job.preview if p.get("outside_scope"))
+            page = Paginator(job.preview, IMPORT_PREVIEW_PAGE_ROWS).get_page(request.GET.get("page"))
+            ctx["page_obj"], ctx["preview_rows"] = page, page.object_list
+            ctx["counts"] = job.preview_counts or _preview_counts(job.preview)
+            ctx["problems_only"] = len(job.preview) < job.total_rows  # a large file: its counts and first problems
         return render(request, "participants/import_detail.html", ctx)
+
+
+def _preview_counts(preview: list[dict]) -> dict[str, int]:
+    """For an import uploaded before the counts were stored with it (its preview then held every row)."""
+    counts = {a: sum(1 for p in preview if p["action"] == a) for a in ("create", "match", "error")}
+    counts["duplicate"] = sum(1 for p in preview if p.get("possible_duplicate_of"))
+    counts["outside_scope"] = sum(1 for p in preview if p.get("outside_scope"))
+    return counts
 
 
 class ParticipantImportProgressView(ImportScopedMixin, View):

@@ -78,13 +78,13 @@ def test_hostile_file_message_is_in_indonesian_by_default(admin_client, tmp_path
 
 
 def test_a_file_over_the_limit_is_refused_by_its_size_before_it_is_read(admin_client, tmp_path, monkeypatch):
-    path = hostile_files.csv_large(tmp_path / "large.csv", mb=11)
+    path = hostile_files.csv_large(tmp_path / "large.csv", mb=21)
     read = []
     monkeypatch.setattr(import_files, "_csv_rows", lambda stream: read.append(1) or iter(()))
 
     response, seconds = _upload(admin_client, path)
 
-    assert "larger than 10 MB" in response.content.decode()
+    assert "larger than 20 MB" in response.content.decode()
     assert read == [] and seconds < 2
     _nothing_written()
 

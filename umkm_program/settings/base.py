@@ -280,7 +280,7 @@ EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)  # the sender holds 
 # --- Uploads, personal data retention ---------------------------------------------
 # Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to disk; the import form checks the size
 # before reading; the middleware refuses larger request bodies from their Content-Length.
-PARTICIPANT_IMPORT_MAX_BYTES = env.int("PARTICIPANT_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+PARTICIPANT_IMPORT_MAX_BYTES = env.int("PARTICIPANT_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=PARTICIPANT_IMPORT_MAX_BYTES + 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
