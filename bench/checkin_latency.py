@@ -142,7 +142,9 @@ def cpu_seconds(pid: int) -> float:
 def login(base: str) -> requests.Session:
     http = requests.Session()
     page = http.get(f"{base}/accounts/login/", timeout=10)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert found is not None, "no CSRF token on the login page"
+    token = found.group(1)
     response = http.post(
         f"{base}/accounts/login/",
         data={"login": "bench-trainer@example.org", "password": PASSWORD, "csrfmiddlewaretoken": token},

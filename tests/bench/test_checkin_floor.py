@@ -26,7 +26,9 @@ pytestmark = [pytest.mark.urls("bench.urls"), pytest.mark.django_db(transaction=
 def phone_login(base: str, email: str) -> Login:
     http = requests.Session()
     page = http.get(f"{base}/accounts/login/", timeout=10)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert found is not None, "no CSRF token on the login page"
+    token = found.group(1)
     http.post(
         f"{base}/accounts/login/",
         data={"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
