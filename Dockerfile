@@ -14,4 +14,6 @@ RUN pip install --no-cache-dir . \
 RUN useradd --create-home app && chown -R app /app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "umkm_program.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]
+# Sync workers, one per core (gunicorn reads WEB_CONCURRENCY): why, in docker-compose.yml and docs/benchmarks.md.
+ENV WEB_CONCURRENCY=2
+CMD ["gunicorn", "umkm_program.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "sync"]

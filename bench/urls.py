@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.urls import path
 
+from bench.checkin_floor import checkin_floor
 from progress.models import ProgressSnapshot
 from umkm_program.urls import urlpatterns as platform_urls
 
@@ -16,4 +17,4 @@ def floor(request):
     return JsonResponse({"umkm_trained": row["umkm_trained"] if row else 0})
 
 
-urlpatterns = [path("bench/floor/", floor), *platform_urls]
+urlpatterns = [path("bench/floor/", floor), path("bench/checkin-floor/", checkin_floor), *platform_urls]

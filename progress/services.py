@@ -205,21 +205,26 @@ def progress_slices_mark(*, programme_id: int, slices: list[list[Any]]) -> bool:
     PROGRESS_REFRESH_DELAY_SECONDS (cache.add is atomic: SET NX on Redis). If the broker is
     down the slices wait in the table for the next refresh or the periodic sweep.
     """
-    PendingSlice.objects.bulk_create(
-        [
-            PendingSlice(
-                programme_id=programme_id,
-                city_id=item[0],
-                partner_id=item[1],
-                audience=item[2],
-                day=item[3],
-                session_id=item[4] if len(item) > 4 else 0,
-            )
-            for item in slices
-        ],
-        ignore_conflicts=True,
-    )
+    _pending_slices_insert(programme_id=programme_id, slices=slices)
     return progress_refresh_soon(programme_id=programme_id)
+
+
+_PENDING_INSERT_SQL = """
+INSERT INTO progress_pendingslice (programme_id, city_id, partner_id, audience, day, session_id)
+VALUES {rows} ON CONFLICT DO NOTHING
+"""
+
+
+def _pending_slices_insert(*, programme_id: int, slices: list) -> None:
+    """One statement, atomic on its own: bulk_create would wrap it in BEGIN/COMMIT, three round trips per check-in."""
+    if not slices:
+        return
+    params: list = []
+    for item in slices:
+        params += [programme_id, item[0], item[1], item[2], item[3], item[4] if len(item) > 4 else 0]
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(slices))
+    with connection.cursor() as cursor:
+        cursor.execute(_PENDING_INSERT_SQL.format(rows=rows), params)
 
 
 def progress_refresh_soon(*, programme_id: int) -> bool:

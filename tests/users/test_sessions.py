@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
@@ -66,6 +67,7 @@ def test_a_session_idle_for_a_working_day_is_over(client, trainer):
     client.post("/accounts/login/", {"login": trainer.email, "password": PASSWORD})
     assert client.get("/trainer/sessions/").status_code == 200
     Session.objects.filter(session_key=client.session.session_key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    cache.clear()  # the cached copy of the session (cached_db) expires with it
 
     response = client.get("/trainer/sessions/")
 

@@ -227,6 +227,10 @@ else:
         }
     }
 
+# With Redis, a request reads its session from the cache and not from the database (a check-in's
+# commonest query, issue 16); writes still go to both, so a Redis restart logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+
 # --- Celery -------------------------------------------------------------------
 BROKER_DB = VAR_DIR / "broker.sqlite3"
 if REDIS_URL:
