@@ -10,7 +10,6 @@ from django.contrib.auth import backends
 
 from .access import user_has_access
 from .models import User
-from .user_cache import user_cached
 
 
 class _AccessCheck:
@@ -18,9 +17,8 @@ class _AccessCheck:
         return user_has_access(user)
 
     def get_user(self, user_id):
-        # The trainer profile comes in the same query, and the pair from the cache between changes
-        # (users/user_cache.py): the check costs no round trip on most requests.
-        user = user_cached(user_id, lambda: User._default_manager.select_related("trainer").filter(pk=user_id).first())
+        # The trainer profile comes in the same query: the check costs no extra round trip.
+        user = User._default_manager.select_related("trainer").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

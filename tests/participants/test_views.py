@@ -62,10 +62,10 @@ def test_check_in_query_count_is_small(client, trainer_setup, django_assert_max_
     person = AttendanceFactory(session=session).participant
     client.force_login(user)
 
-    # 9 (7 statements and the check-in's savepoint and release): the session and the user come from
-    # the cache (cached_db, users/user_cache.py); the scoped session, the person, the upsert, the
-    # person's lock and counted attendance (same transaction), the pending slice after commit
-    # (one statement) and the session's new counts for the page's counter
+    # 9: the session from the cache (cached_db), the user with their trainer profile, the scoped session,
+    # the person, the upsert, the person's lock and counted attendance (same transaction, with its
+    # savepoint), the pending slice after commit (one statement) and the session's new counts for the
+    # page's counter
     with django_assert_max_num_queries(9):
         client.post(
             f"/trainer/sessions/{session.pk}/check-in/",
