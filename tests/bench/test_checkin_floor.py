@@ -4,10 +4,10 @@ Errors and wrong rows fail it; timings never do (the figures come from the bench
 """
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 import datetime as dt
 import random
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
