@@ -220,10 +220,24 @@
       if (info && note) info.appendChild(note);
     });
   }
+  // Online, a tap's action is usually answered within a second: the banner would flash above the
+  // roster and move the rows under a second tap (a double tap then opened the walk-in page). It shows
+  // only once actions have waited QUIET_MS, or at once when offline, failing or logged out.
+  var QUIET_MS = 1500;
+  var waitingSince = null;
+  function settling(count) {
+    if (!count) { waitingSince = null; return false; }
+    if (waitingSince === null) {
+      waitingSince = Date.now();
+      setTimeout(renderStatus, QUIET_MS + 50);
+    }
+    return navigator.onLine && !loginNeeded && !failing && Date.now() - waitingSince < QUIET_MS;
+  }
   function renderStatus() {
     var banner = document.getElementById("offline-banner");
     if (!banner) return;
     var count = waiting().length;
+    var quiet = settling(count);
     var state = document.getElementById("sync-state");
     var text = "";
     if (loginNeeded) text = TEXT.login;
@@ -235,7 +249,7 @@
     document.getElementById("pending-wrap").classList.toggle("d-none", !count);
     document.getElementById("send-now").classList.toggle("d-none", !count || loginNeeded);
     document.getElementById("login-again").classList.toggle("d-none", !loginNeeded);
-    banner.classList.toggle("d-none", !(text || count));
+    banner.classList.toggle("d-none", quiet || !(text || count));
     renderRefused();
   }
   function renderRefused() {
