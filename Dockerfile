@@ -14,6 +14,7 @@ RUN pip install --no-cache-dir . \
 RUN useradd --create-home app && chown -R app /app
 USER app
 EXPOSE 8000
-# Sync workers, one per core (gunicorn reads WEB_CONCURRENCY): why, in docker-compose.yml and docs/benchmarks.md.
+# gthread workers, one process per core with 4 threads (gunicorn reads WEB_CONCURRENCY): why, in docker-compose.yml
+# and docs/benchmarks.md ("Issue 16 at a glance").
 ENV WEB_CONCURRENCY=2
-CMD ["gunicorn", "umkm_program.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "sync"]
+CMD ["gunicorn", "umkm_program.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4"]
