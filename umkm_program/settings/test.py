@@ -9,6 +9,9 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# As in production with Redis (base.py), whether or not the run names a REDIS_URL: the pinned query
+# counts of every logged-in page assume the session is read from the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = ""  # type: ignore[index]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
