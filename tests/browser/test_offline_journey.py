@@ -306,4 +306,5 @@ def test_a_roster_whose_day_is_over_leaves_the_phone(phone, live_server, login, 
         " const g = o.result.transaction('rosters').objectStore('rosters').get(key); g.onsuccess = () => r(!g.result); }; })",
         arg=f"{user.pk}:{session.pk}",
     )
-    assert page.evaluate(f"caches.open('laju-pages').then(c => c.match('{url}')).then(hit => !!hit)") is False
+    # the page's copy goes too: tidied just after the roster, so wait for it rather than race it
+    page.wait_for_function("url => caches.open('laju-pages').then(c => c.match(url)).then(hit => !hit)", arg=url, timeout=10_000)
