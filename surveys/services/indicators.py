@@ -4,6 +4,11 @@ Queued (debounced) after answers change and rebuilt nightly in full (core/period
 to every progress refresh: check-ins rarely move a respondent's
 cohort, and a rebuild costs seconds at scale (bench/survey_indicators.py), so the nightly run catches it.
 A rebuild replaces the programme's rows in one transaction under the programme's row lock.
+
+On PostgreSQL the rebuild is one INSERT ... SELECT: the database groups the invitations and answers
+(GROUPING SETS, one pass per dimension) and nothing is read into Python, so memory stays flat at
+millions of answers (the row-by-row version took 4.7 GB at 1,000,000 participants). SQLite keeps
+that row-by-row version (`_indicators_compute_portable`), which the SQL is tested against.
 """
 
 import datetime as dt
@@ -106,8 +111,8 @@ def _cohort(first_start: dt.datetime | str | None) -> str:
     return f"{first_start.astimezone(REPORT_ZONE):%Y-%m}"
 
 
-def indicators_compute(*, programme_id: int) -> dict[tuple, list[int]]:
-    """(wave id, metric, choice, dimension, value) -> [numerator, denominator] for the programme."""
+def _indicators_compute_portable(*, programme_id: int) -> dict[tuple, list[int]]:
+    """`indicators_compute` row by row in Python: SQLite (`make run`, small data) and the reference the SQL is tested against."""
     cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     groups, baseline_of = {}, {}
     first_starts = _first_starts(programme_id)
@@ -162,10 +167,113 @@ def indicators_compute(*, programme_id: int) -> dict[tuple, list[int]]:
     return cells
 
 
+_CELLS_SQL = """
+WITH counted AS ({counted}),
+invited AS MATERIALIZED (
+    SELECT i.wave_id, r.id AS response_id, p.gender,
+           COALESCE(NULLIF(p.scale, ''), 'unknown') AS scale,
+           COALESCE(p.city_id::text, 'None') AS city,
+           COALESCE(COALESCE(s.partner_id, p.home_partner_id)::text, 'unknown') AS partner,
+           COALESCE(to_char(c.starts_at AT TIME ZONE %(zone)s, 'YYYY-MM'), 'unknown') AS cohort,
+           p.baseline_social_media AS baseline
+    FROM surveys_surveyinvitation i
+    JOIN surveys_surveywave w ON w.id = i.wave_id
+    JOIN participants_participant p ON p.id = i.participant_id
+    LEFT JOIN sessions_app_trainingsession s ON s.id = i.session_id
+    LEFT JOIN surveys_surveyresponse r ON r.invitation_id = i.id
+    LEFT JOIN counted c ON c.participant_id = i.participant_id
+    WHERE w.programme_id = %(programme)s AND p.is_test = FALSE
+),
+contributions AS (
+    SELECT wave_id, 'responses' AS metric, '' AS choice, (response_id IS NOT NULL)::int AS num, 1 AS den,
+           gender, scale, city, partner, cohort
+    FROM invited
+    UNION ALL
+    -- per answer: its own cell; for a choice, also the count of respondents on the question's "" row;
+    -- with a baseline question and a baseline on record, the share who had it before (the "baseline:" metric)
+    SELECT v.wave_id, x.metric, x.choice, x.num, x.den, v.gender, v.scale, v.city, v.partner, NULL
+    FROM surveys_surveyanswer a
+    JOIN invited v ON v.response_id = a.response_id
+    JOIN surveys_surveyquestion q ON q.id = a.question_id
+    JOIN surveys_surveywave qw ON qw.id = q.wave_id
+    LEFT JOIN surveys_surveyquestion b ON b.wave_id = v.wave_id AND b.code = q.code
+         AND b.retired_at IS NULL AND b.baseline_values <> '[]'::jsonb
+    CROSS JOIN LATERAL (VALUES
+        (q.code::text,
+         CASE WHEN q.kind = %(choice)s THEN a.choice ELSE '' END,
+         CASE WHEN q.kind = %(choice)s THEN 1 ELSE COALESCE(a.number, 0) END,
+         CASE WHEN q.kind = %(choice)s THEN 0 ELSE 1 END),
+        (CASE WHEN q.kind = %(choice)s THEN q.code END, '', 0, 1),
+        (CASE WHEN q.kind <> %(choice)s AND b.id IS NOT NULL AND v.baseline <> '' THEN %(baseline)s || q.code END,
+         '', CASE WHEN b.baseline_values ? v.baseline THEN 1 ELSE 0 END, 1)
+    ) x(metric, choice, num, den)
+    WHERE qw.programme_id = %(programme)s AND q.kind <> %(text)s AND x.metric IS NOT NULL
+),
+cells AS (
+    SELECT wave_id, metric, choice,
+           CASE WHEN GROUPING(gender) = 0 THEN 'gender' WHEN GROUPING(scale) = 0 THEN 'scale'
+                WHEN GROUPING(city) = 0 THEN 'city' WHEN GROUPING(partner) = 0 THEN 'partner'
+                WHEN GROUPING(cohort) = 0 THEN 'cohort' ELSE 'all' END AS dimension,
+           CASE WHEN GROUPING(gender) = 0 THEN gender WHEN GROUPING(scale) = 0 THEN scale
+                WHEN GROUPING(city) = 0 THEN city WHEN GROUPING(partner) = 0 THEN partner
+                WHEN GROUPING(cohort) = 0 THEN cohort ELSE '' END AS value,
+           SUM(num) AS numerator, SUM(den) AS denominator
+    FROM contributions
+    GROUP BY wave_id, metric, choice, GROUPING SETS ((), (gender), (scale), (city), (partner), (cohort))
+)
+SELECT wave_id, metric, choice, dimension, value, numerator,
+       -- each choice's denominator is everyone who answered the question: the "" row's
+       CASE WHEN choice = '' THEN denominator
+            ELSE MAX(denominator) FILTER (WHERE choice = '') OVER (PARTITION BY wave_id, metric, dimension, value) END
+FROM cells
+WHERE value IS NOT NULL  -- answers carry no cohort (a rate dimension only): their cohort groups go
+"""
+
+
+_INDICATOR_COLUMNS = "programme_id, wave_id, metric, choice, dimension, value, numerator, denominator, computed_at"
+
+
+def _cells_sql(programme_id: int) -> tuple[str, dict[str, Any]]:
+    """(sql, params) of the programme's cells, one row each: (wave id, metric, choice, dimension, value, num, den).
+
+    The same cells as `_indicators_compute_portable`, computed by PostgreSQL in one pass per grouping
+    (GROUPING SETS) so memory stays flat however many answers there are.
+    """
+    counted, counted_params = counted_attendances_sql(programme_id=programme_id, columns=["a.participant_id", "s.starts_at"])
+    names = [f"counted_{n}" for n in range(len(counted_params))]
+    counted = counted % tuple(f"%({name})s" for name in names)
+    params: dict[str, Any] = dict(zip(names, counted_params, strict=True))
+    params.update(
+        programme=programme_id,
+        zone=str(REPORT_ZONE),
+        choice=QuestionKind.CHOICE.value,
+        text=QuestionKind.TEXT.value,
+        baseline=BASELINE_PREFIX,
+    )
+    return _CELLS_SQL.format(counted=counted), params
+
+
+def indicators_compute(*, programme_id: int) -> dict[tuple, list[int]]:
+    """(wave id, metric, choice, dimension, value) -> [numerator, denominator] for the programme."""
+    if connection.vendor != "postgresql":
+        return _indicators_compute_portable(programme_id=programme_id)
+    sql, params = _cells_sql(programme_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {tuple(row[:5]): [row[5], row[6]] for row in cursor.fetchall()}
+
+
 def indicators_rebuild(*, programme_id: int) -> int:
     """Replace the programme's indicator rows with a fresh computation. Returns how many rows."""
     now = timezone.now()
-    cells = indicators_compute(programme_id=programme_id)
+    if connection.vendor == "postgresql":  # computed and written by the database: nothing read into Python
+        sql, params = _cells_sql(programme_id)
+        with transaction.atomic(), connection.cursor() as cursor:
+            SurveyIndicator.objects.filter(programme_id=programme_id).delete()
+            insert = f"INSERT INTO surveys_surveyindicator ({_INDICATOR_COLUMNS}) SELECT %(programme)s, cells.*, %(now)s FROM ({sql}) cells"  # noqa: S608  fixed SQL; values are parameters
+            cursor.execute(insert, {**params, "now": now})
+            return int(cursor.rowcount)
+    cells = _indicators_compute_portable(programme_id=programme_id)
     rows = [
         SurveyIndicator(
             programme_id=programme_id,
