@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cities.models import City, CityTarget, Programme
-from participants.counting import counted_attendance_rebuild
+from participants.counting import counted_attendance_first_fill, counted_attendance_rebuild
 from participants.models import (
     Attendance,
     CountedAttendance,
@@ -370,9 +370,16 @@ def demo_seed(*, programme: Programme, participants: int, seed: int, password: s
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE participants_participant; ANALYZE participants_attendance;")
             phase("analyze")
-        with checks_after_load(CountedAttendance, unique=False):  # the rebuild's upsert needs the unique constraint
-            for programme_id in TrainingSession.objects.order_by().values_list("programme_id", flat=True).distinct():
-                counted_attendance_rebuild(programme_id=programme_id)  # bulk-written attendances bypass the services
+        # bulk-written attendances bypass the services: the counting rule fills CountedAttendance, in one
+        # INSERT ... SELECT per programme when it starts empty (a rebuild's upsert needs the unique constraint)
+        programme_ids = list(TrainingSession.objects.order_by("programme_id").values_list("programme_id", flat=True).distinct())
+        first_fill = not CountedAttendance.objects.filter(programme_id__in=programme_ids).exists()
+        with checks_after_load(CountedAttendance, unique=first_fill):
+            for programme_id in programme_ids:
+                if first_fill:
+                    counted_attendance_first_fill(programme_id=programme_id)
+                else:
+                    counted_attendance_rebuild(programme_id=programme_id)
         phase("counted attendance (the counting rule, in SQL)")
         survey_demo_seed(programme=programme, now=builder.now, seed=seed)
         phase("surveys")

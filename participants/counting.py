@@ -360,3 +360,31 @@ def counted_attendance_follow_session(*, session_id: int) -> set[Slice]:
             "participant_id", flat=True
         )
         return counts_changed(participant_ids=list(people))
+
+
+_FIRST_FILL = """
+INSERT INTO participants_countedattendance (programme_id, {fields})
+SELECT %s, {fields} FROM ({counted}) raw
+"""
+
+
+def counted_attendance_first_fill(*, programme_id: int) -> int:
+    """Fill a programme that has no CountedAttendance rows yet: the rule's rows in one INSERT ... SELECT.
+
+    The rows counted_attendance_rebuild would write, for a bulk load (the demo seed) that wrote
+    attendances without the services: one evaluation of the rule where the rebuild makes three
+    (compare, upsert, delete), and no unique constraint needed, so the caller may drop it for the
+    load. Raises ValueError if the programme already has rows (use counted_attendance_rebuild).
+    Returns the rows written.
+    """
+    if CountedAttendance.objects.filter(programme_id=programme_id).exists():
+        raise ValueError(f"programme {programme_id} already has counted attendances: rebuild them instead")
+    if connection.vendor != "postgresql":
+        return _counted_attendance_rebuild_portable(programme_id=programme_id)
+    counted, params = counted_attendances_sql(programme_id=programme_id, columns=_REBUILD_COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_FIRST_FILL.format(fields=", ".join(_FIELDS), counted=counted), [programme_id, *params])
+        written = int(cursor.rowcount)
+        if written > 10_000:  # plan later reads with real statistics
+            cursor.execute("ANALYZE participants_countedattendance")
+    return written

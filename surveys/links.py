@@ -44,6 +44,20 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def token_hash_sql(nonce: str) -> tuple[str, dict[str, bytes]]:
+    """(SQL expression, params): `token_hash(link_token(<nonce>))` computed by PostgreSQL, for bulk writes.
+
+    HMAC-SHA256 spelled out with the built-in sha256() (no pgcrypto): the key, derived as
+    `link_tokens` derives it, is padded to the 64-byte block and XORed with the inner and outer pads
+    here, so only the pads travel as parameters. `nonce` is an SQL expression of type text.
+    """
+    key = hashlib.sha256((_SALT + settings.SECRET_KEY).encode()).digest().ljust(64, b"\0")
+    pads = {"link_inner_pad": bytes(b ^ 0x36 for b in key), "link_outer_pad": bytes(b ^ 0x5C for b in key)}
+    mac = f"sha256(%(link_outer_pad)s || sha256(%(link_inner_pad)s || convert_to({nonce}, 'UTF8')))"
+    token = f"left(encode({mac}, 'hex'), 40)"
+    return f"encode(sha256(convert_to({token}, 'UTF8')), 'hex')", pads
+
+
 def survey_url(nonce: str) -> str:
     path = reverse("surveys:answer", args=[link_token(nonce)])
     return settings.NOTIFY_PUBLIC_BASE_URL.rstrip("/") + path

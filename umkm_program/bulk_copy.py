@@ -69,6 +69,30 @@ def copy_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence
     return written
 
 
+def insert_from_select(model: type[Model], fields: Sequence[str], select_sql: str, params: dict[str, Any]) -> int:
+    """INSERT the rows of `select_sql` (its columns in the order of `fields`) into the model's table; returns rows written.
+
+    The database makes the rows (demo data drawn in SQL): like `copy_rows`, every concrete field
+    not named gets its model default (auto_now fields: now) and an unnamed primary key its sequence.
+    `params` are named (%(name)s); the defaults are added as `_default_<n>`.
+    """
+    meta = model._meta
+    unknown = set(fields) - {f.attname for f in meta.concrete_fields}
+    if unknown:
+        raise ValueError(f"{meta.label} has no fields {sorted(unknown)}")
+    now = timezone.now()
+    rest = [f for f in meta.concrete_fields if f.attname not in set(fields) and not f.primary_key]
+    defaults = {f"_default_{n}": _default(field, now) for n, field in enumerate(rest)}
+    column_of = {f.attname: str(f.column) for f in meta.concrete_fields}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column_of[name]) for name in (*fields, *(f.attname for f in rest)))
+    selected = ", ".join(["rows.*", *(f"%({name})s" for name in defaults)])
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {selected} FROM ({select_sql}) rows"  # noqa: S608  names from the model; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**params, **defaults})
+        return int(cursor.rowcount)
+
+
 @contextmanager
 def checks_after_load(*models: type[Model], unique: bool = True) -> Iterator[None]:
     """Around a big load into these tables: their foreign keys and secondary indexes are dropped, then re-created.
