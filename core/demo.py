@@ -368,7 +368,7 @@ def demo_seed(*, programme: Programme, participants: int, seed: int, password: s
         phase("their foreign keys and indexes")
         if connection.vendor == "postgresql":  # plan the queries below with real statistics
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE participants_participant; ANALYZE participants_attendance;")
+                cursor.execute("ANALYZE participants_participant; ANALYZE participants_attendance; ANALYZE sessions_app_trainingsession")
             phase("analyze")
         # bulk-written attendances bypass the services: the counting rule fills CountedAttendance, in one
         # INSERT ... SELECT per programme when it starts empty (a rebuild's upsert needs the unique constraint)

@@ -84,7 +84,8 @@ def survey_demo_seed(*, programme, now: dt.datetime, seed: int = 2018) -> int:
             written += _write_with_orm(wave, _chunks(rng, wave, questions, rows))
     if copy_supported():  # the indicators' rebuild below is planned with real statistics
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE surveys_surveyinvitation; ANALYZE surveys_surveyresponse; ANALYZE surveys_surveyanswer")
+            for model in (SurveyWave, SurveyQuestion, SurveyInvitation, SurveyResponse, SurveyAnswer):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     indicators_rebuild(programme_id=programme.pk)
     return written
 
@@ -199,13 +200,14 @@ _ANSWER_SHARE = {WaveKind.FEEDBACK: 0.55, WaveKind.FOLLOW_UP: 0.42}
 _MASK = 2**53 - 1  # the hash's low 53 bits: a double holds them exactly
 
 
-def _draw(n: int) -> str:
-    """SQL: the n-th uniform number in [0, 1) of the row whose key is `d.key`, for the seed.
+def _draw(n: int, row: str = "d") -> str:
+    """SQL: the n-th uniform number in [0, 1) of the row whose key is `<row>.key` (see `_KEY`).
 
-    A hash of (key, n) under the seed, not random(): the same for a seed whatever order PostgreSQL
-    reads the rows in, and cheap (a hash of two integers).
+    A hash, not random(): the same for a seed whatever order PostgreSQL reads the rows in, and cheap.
+    Each draw hashes the row's key again with its own number as the hash's seed: hashing key + n
+    instead gave draws that depend on each other (a 4 among those who answered came up 30% too often).
     """
-    return f"((hashint8extended(d.key * 64 + {n}, %(seed)s::bigint) & {_MASK})::float8 / {_MASK + 1}.0)"
+    return f"((hashint8extended({row}.key, {64 + n}) & {_MASK})::float8 / {_MASK + 1}.0)"
 
 
 def _literal(value: int | float | str) -> str:
@@ -222,31 +224,34 @@ def _pick(draw: str, values: Sequence[int | str], weights: Sequence[int]) -> str
     return f"(CASE {whens} ELSE {_literal(values[-1])} END)"
 
 
+_ANSWER_DRAWS = range(2, 8)  # d.u2 ... d.u7: each answer's own draw (0 and 1 are the response's)
+
+
 def _feedback_sql() -> dict[str, tuple[str, str]]:
-    """question code -> (number, choice) as SQL over the drawn row `d`: as _feedback_answers."""
-    satisfaction = _pick(_draw(2), [2, 3, 4, 5], [3, 12, 45, 40])
-    before = _pick(_draw(4), [1, 2, 3, 4], [25, 40, 25, 10])
+    """question code -> (number, choice) as SQL over the drawn row `d` (draws d.u2...): as _feedback_answers."""
+    satisfaction = _pick("d.u2", [2, 3, 4, 5], [3, 12, 45, 40])
+    before = _pick("d.u4", [1, 2, 3, 4], [25, 40, 25, 10])
     return {
         "satisfaction": (satisfaction, "''"),
-        "usefulness": (f"GREATEST(1, LEAST(5, {satisfaction} + {_pick(_draw(3), [-1, 0, 1], [1, 2, 1])}))", "''"),
+        "usefulness": (f"GREATEST(1, LEAST(5, {satisfaction} + {_pick('d.u3', [-1, 0, 1], [1, 2, 1])}))", "''"),
         "skill_before": (before, "''"),
-        "skill_after": (f"LEAST(5, {before} + {_pick(_draw(5), [0, 1, 2], [20, 55, 25])})", "''"),
+        "skill_after": (f"LEAST(5, {before} + {_pick('d.u5', [0, 1, 2], [20, 55, 25])})", "''"),
     }
 
 
 def _follow_up_sql(days: int) -> dict[str, tuple[str, str]]:
-    """question code -> (number, choice) as SQL over the drawn row `d` (with the person's baseline): as _follow_up_answers."""
+    """question code -> (number, choice) as SQL over the drawn row `d` (draws d.u2..., the baseline): as _follow_up_answers."""
     later = days >= 90
     page = f"CASE WHEN d.baseline IN ('business_page', 'sells_online') THEN 0.92 ELSE {0.62 if later else 0.5} END"
     online = f"CASE WHEN d.baseline = 'sells_online' THEN 0.9 ELSE {0.55 if later else 0.42} END"
-    sales = _pick(_draw(6), ["up", "same", "down", "unsure"], [45 if later else 35, 40, 8, 7])
+    sales = _pick("d.u6", ["up", "same", "down", "unsure"], [45 if later else 35, 40, 8, 7])
     return {
-        "facebook_page": (f"({_draw(2)} < {page})::int", "''"),
-        "instagram_business": (f"({_draw(3)} < {0.45 if later else 0.35})::int", "''"),
-        "whatsapp_business": (f"({_draw(4)} < {0.7 if later else 0.6})::int", "''"),
-        "sells_online": (f"({_draw(5)} < {online})::int", "''"),
+        "facebook_page": (f"(d.u2 < {page})::int", "''"),
+        "instagram_business": (f"(d.u3 < {0.45 if later else 0.35})::int", "''"),
+        "whatsapp_business": (f"(d.u4 < {0.7 if later else 0.6})::int", "''"),
+        "sells_online": (f"(d.u5 < {online})::int", "''"),
         "sales_change": ("NULL", sales),
-        "recommend": (_pick(_draw(7), [3, 4, 5], [10, 40, 50]), "''"),
+        "recommend": (_pick("d.u7", [3, 4, 5], [10, 40, 50]), "''"),
     }
 
 
@@ -300,7 +305,8 @@ def _draw_in_sql(programme, wave, questions: dict[str, int], *, now: dt.datetime
         cursor.execute("SELECT MIN(id) FROM surveys_surveyinvitation WHERE wave_id = %s", [wave.pk])
         params["first"] = cursor.fetchone()[0] or 0
     params["wave_key"] = (zlib.crc32(wave.code.encode()) & 0xFFFFF) << 32
-    key = "(%(wave_key)s::bigint + i.id - %(first)s)"
+    # the row's key: its place in the wave, hashed under the seed (consecutive places, scattered keys)
+    key = "hashint8extended(%(wave_key)s::bigint + i.id - %(first)s, %(seed)s::bigint)"
     written = insert_from_select(
         SurveyResponse,
         ("invitation_id", "submitted_at", "updated_at"),
@@ -323,13 +329,16 @@ def _draw_in_sql(programme, wave, questions: dict[str, int], *, now: dt.datetime
     insert_from_select(
         SurveyAnswer,
         ("response_id", "question_id", "number", "choice"),
+        # each draw once per response (the fence keeps PostgreSQL from copying it into every answer row)
         f"""SELECT d.response_id, x.question_id, x.number, x.choice
-            FROM (SELECT r.id AS response_id, {key} AS key, {baseline} AS baseline
-                  FROM surveys_surveyresponse r
-                  JOIN surveys_surveyinvitation i ON i.id = r.invitation_id
-                  {person}
-                  WHERE i.wave_id = %(wave)s
-                  ORDER BY r.id OFFSET 0) d
+            FROM (SELECT k.response_id, k.baseline, {", ".join(f"{_draw(n, 'k')} AS u{n}" for n in _ANSWER_DRAWS)}
+                  FROM (SELECT r.id AS response_id, {key} AS key, {baseline} AS baseline
+                        FROM surveys_surveyresponse r
+                        JOIN surveys_surveyinvitation i ON i.id = r.invitation_id
+                        {person}
+                        WHERE i.wave_id = %(wave)s
+                        ORDER BY r.id OFFSET 0) k
+                  OFFSET 0) d
             CROSS JOIN LATERAL (VALUES {", ".join(values)}) x(question_id, number, choice)""",  # noqa: S608  fixed SQL made here; values are parameters
         params,
     )

@@ -4,6 +4,8 @@ The same COPY path as the 1,000,000-participant run, small enough for every test
 errors and wrong rows, never on time.
 """
 
+from collections import Counter
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
@@ -13,7 +15,7 @@ from cities.models import Programme
 from participants.models import Attendance, CountedAttendance, Participant
 from progress.services import progress_check
 from surveys.links import link_token, token_hash
-from surveys.models import SurveyInvitation, SurveyResponse
+from surveys.models import SurveyAnswer, SurveyInvitation, SurveyResponse
 from tests.counting import first_attendances
 from umkm_program.bulk_copy import copy_supported
 
@@ -78,6 +80,17 @@ def test_a_seed_at_10k_is_complete_counts_by_the_rule_and_passes_the_nightly_che
     assert SurveyInvitation.objects.values("nonce").distinct().count() == SurveyInvitation.objects.count()
     assert 0 < SurveyResponse.objects.count() < SurveyInvitation.objects.count()
     assert SurveyResponse.objects.filter(answers__isnull=True).count() == 0
+
+    # the answers drawn in SQL have the shape drawn for them (and the draws of one person do not lean on each other)
+    feedback = SurveyResponse.objects.filter(invitation__wave__code="feedback")
+    invited = SurveyInvitation.objects.filter(wave__code="feedback").count()
+    assert abs(feedback.count() / invited - 0.55) < 0.03
+    satisfaction = Counter(SurveyAnswer.objects.filter(question__code="satisfaction").values_list("number", flat=True))
+    total = sum(satisfaction.values())
+    for score, share in {2: 0.03, 3: 0.12, 4: 0.45, 5: 0.40}.items():
+        assert abs(satisfaction[score] / total - share) < 0.02, (score, satisfaction)
+    follow_up = SurveyInvitation.objects.filter(wave__code="follow-up-90")
+    assert abs(follow_up.filter(response__isnull=False).count() / follow_up.count() - 0.42) < 0.03
 
     # the demo logins work
     for role in ("admin", "coordinator", "trainer", "policy", "ksp"):

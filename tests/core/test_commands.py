@@ -36,10 +36,29 @@ def test_seed_demo_creates_data_and_one_login_per_role(capsys):
     assert all(p.startswith("+628") for p in Participant.objects.values_list("phone", flat=True)[:50])
 
 
+def _survey_rows() -> list[tuple]:
+    """Every invitation with its response and answers, by what they are rather than by their ids (nonces are random)."""
+    from surveys.models import SurveyAnswer, SurveyInvitation
+
+    answers: dict[int, list] = {}
+    for invitation_id, code, number, choice in SurveyAnswer.objects.values_list(
+        "response__invitation_id", "question__code", "number", "choice"
+    ):
+        answers.setdefault(invitation_id, []).append((code, number, choice))
+    return sorted(
+        (phone, wave, session_start, send_after, submitted_at, tuple(sorted(answers.get(pk, []))))
+        for pk, phone, wave, session_start, send_after, submitted_at in SurveyInvitation.objects.values_list(
+            "pk", "participant__phone", "wave__code", "session__starts_at", "send_after", "response__submitted_at"
+        )
+    )
+
+
 @pytest.mark.django_db
 def test_seed_demo_is_deterministic_for_a_seed():
     call_command("seed_demo", "--participants", "50", "--seed", "3")
     first = list(Participant.objects.order_by("phone").values_list("full_name", "phone", "city__name", "business_name"))
+    first_surveys = _survey_rows()
+    assert any(answers for *_, answers in first_surveys)
     Attendance.objects.all().delete()
     Participant.objects.all().delete()
     TrainingSession.objects.all().delete()
@@ -55,6 +74,7 @@ def test_seed_demo_is_deterministic_for_a_seed():
     call_command("seed_demo", "--participants", "50", "--seed", "3")
 
     assert list(Participant.objects.order_by("phone").values_list("full_name", "phone", "city__name", "business_name")) == first
+    assert _survey_rows() == first_surveys  # the same invitations, answered the same way, though every id moved on
 
 
 @pytest.mark.django_db
