@@ -10,10 +10,12 @@ Rerunnable, read-mostly (it rewrites the roll-up rows it measures). E.g. on a de
 
 Prints, per programme: invitations, responses, answers, roll-up rows, the full rebuild's time
 (best of 3) and the read of survey_results (time, SQL queries), which the KSP view, its PDF,
-the dashboard, the exports and the API each do once.
+the dashboard, the exports and the API each do once. Then the CPU of the rebuilds, in this process
+and in its PostgreSQL backend, and this process's peak RSS (the figures a busy machine disturbs least).
 """
 
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -56,3 +58,14 @@ for programme in Programme.objects.order_by("pk"):
         f"roll-up rows {SurveyIndicator.objects.filter(programme=programme).count():,}; "
         f"rebuild {rebuild * 1000:.0f} ms (best of 3); survey_results {read * 1000:.1f} ms, {len(queries)} queries"
     )
+
+with connection.cursor() as cursor:
+    cursor.execute("SELECT pg_backend_pid()")
+    backend = cursor.fetchone()[0]
+with open(f"/proc/{backend}/stat") as stat:  # utime and stime, in clock ticks (the database on this machine)
+    fields = stat.read().rsplit(")", 1)[1].split()
+print(
+    f"CPU for everything above: Python {time.process_time():.1f} s, "
+    f"PostgreSQL backend {(int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK'):.1f} s; "
+    f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+)
