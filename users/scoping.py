@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db.models import QuerySet
 
 from .models import User
@@ -193,7 +193,10 @@ def scope_sql(user: User, name: str, build, **values: Any) -> tuple[str, list[An
     entry = _compiled.get(key)
     if entry is None:
         marks = {k: _MARK_BASE - i for i, k in enumerate(sorted(values))}
-        sql, params = build(_stand_in(user), marks).query.sql_with_params()
+        try:
+            sql, params = build(_stand_in(user), marks).query.sql_with_params()
+        except EmptyResultSet:  # the rule allows nothing (`.none()`): a statement that selects nothing
+            sql, params = "SELECT 0 WHERE FALSE", []
         by_mark: dict[Any, tuple[str, Any]] = {_MARK_USER: ("user", "pk"), _MARK_PARTNER: ("user", "partner_id")}
         by_mark.update({mark: ("value", k) for k, mark in marks.items()})
         slots = [by_mark.get(p, ("const", p)) if isinstance(p, int) else ("const", p) for p in params]

@@ -26,7 +26,7 @@ from ..checkin_access import (  # noqa: F401  (match_token: the walk-in page and
     roster_row,
 )
 from ..forms import CheckInForm, ParticipantForm
-from ..models import Attendance, AttendanceStatus, MatchReason, Participant
+from ..models import Attendance, AttendanceStatus, MatchReason
 from ..phones import phone_normalise
 from ..selectors import (
     match_offers_for,
@@ -188,7 +188,9 @@ class AttendanceCheckInView(SessionScopedMixin, View):
     def post(self, request, pk):
         form = CheckInForm(request.POST)
         if not form.is_valid():
-            return self._reply(request, self.get_session(), None, _("That check-in could not be read. Search for the person again."))
+            return self._reply(
+                request, self.get_session(), None, _("That check-in could not be read. Search for the person again.")
+            )
         place = checkin_place(
             user=request.user,
             session_id=pk,

@@ -57,7 +57,9 @@ def test_a_check_in_and_its_replay_take_at_most_four_statements(client, trainer_
 def test_print_cpu_per_check_in(client, trainer_setup):
     user, session = trainer_setup
     n = int(os.environ.get("CHECKIN_CPU_N", "200"))
-    people = [AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city)).participant for _ in range(n + 20)]
+    people = [
+        AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city)).participant for _ in range(n + 20)
+    ]
     client.force_login(user)
     for person in people[n:]:
         _check_in(client, session, person, uuid.uuid4())  # warm-up
