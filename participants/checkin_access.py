@@ -19,6 +19,7 @@ from django.utils import timezone
 from cities.models import City
 from cities.timezones import city_zone
 from sessions_app.models import TrainingSession
+from umkm_program.db import prepared_cursor
 from users.scoping import participants_for, scope_sql, sees_every_participant, sessions_for
 
 from .models import Participant
@@ -122,7 +123,7 @@ def checkin_place(*, user, session_id: int, participant_id: int, match_token: st
         person_in_scope=people,
         session_in_scope=sessions,
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # the same text for every user of a kind: planned once per connection
         cursor.execute(sql, [*person_params, session_id, *session_params, participant_id])
         row = list(cursor.fetchone())
     n_session, n_city, n_person = len(_fields(TrainingSession)), len(_fields(City)), len(_fields(Participant))

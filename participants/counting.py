@@ -287,8 +287,8 @@ moved AS (
 added AS (
     INSERT INTO participants_countedattendance
         (programme_id, participant_id, attendance_id, session_id, city_id, partner_id, audience, day, starts_at, is_woman)
-    SELECT %(programme)s, %(person)s, h.attendance_id, %(session)s, %(city)s, %(partner)s, %(audience)s, %(day)s,
-           %(starts_at)s, h.is_woman
+    SELECT %(programme)s::bigint, %(person)s::bigint, h.attendance_id, %(session)s::bigint, %(city)s::bigint,
+           %(partner)s::bigint, %(audience)s::text, %(day)s::date, %(starts_at)s::timestamptz, h.is_woman
     FROM counts_here h WHERE NOT EXISTS (SELECT 1 FROM old)
     ON CONFLICT (programme_id, participant_id) DO NOTHING
     RETURNING id

@@ -21,6 +21,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from sessions_app.events import attendance_closed
 from sessions_app.models import TrainingSession
+from umkm_program.db import prepared_cursor
 from umkm_program.events import send_on_commit
 from users.models import Role, User
 from users.roles import role_of
@@ -205,6 +206,7 @@ _OPEN_GUARD_NAMED = (
 # The check-in in one statement (PostgreSQL): the attendance upsert above, the counted attendance
 # (participants/counting.py's rule, CHECK_IN_COUNTED_CTES) and the session's counts for the answer.
 # The counts are read in the statement's snapshot, before its own write: the caller adds that.
+# Prepared (umkm_program/db.py): the casts say what PostgreSQL cannot infer from a SELECT list.
 _CHECK_IN_SQL = f"""
 WITH prior AS (
     SELECT id, status FROM participants_attendance WHERE participant_id = %(person)s AND session_id = %(session)s
@@ -212,7 +214,8 @@ WITH prior AS (
 att AS (
     INSERT INTO participants_attendance
         (participant_id, session_id, status, source, registered_at, checked_in_at, checked_in_by_id, device, client_id)
-    SELECT %(person)s, %(session)s, 'attended', %(source)s, %(now)s, %(now)s, %(by)s, %(device)s, %(client_id)s
+    SELECT %(person)s::bigint, %(session)s::bigint, 'attended', %(source)s::text, %(now)s::timestamptz,
+           %(now)s::timestamptz, %(by)s::bigint, %(device)s::text, %(client_id)s::uuid
     WHERE {_OPEN_GUARD_NAMED}
     ON CONFLICT (participant_id, session_id) DO UPDATE
         SET status = 'attended', checked_in_at = EXCLUDED.checked_in_at,
@@ -259,11 +262,11 @@ def _check_in_statement(
     }
     try:
         if connection.in_atomic_block:  # a savepoint keeps the caller's transaction usable if the statement fails
-            with transaction.atomic(), connection.cursor() as cursor:
+            with transaction.atomic(), prepared_cursor() as cursor:
                 cursor.execute(_CHECK_IN_SQL, params)
                 row = cursor.fetchone()
         else:
-            with connection.cursor() as cursor:
+            with prepared_cursor() as cursor:
                 cursor.execute(_CHECK_IN_SQL, params)
                 row = cursor.fetchone()
     except IntegrityError:  # the client id was already used, by a concurrent copy of this very request
