@@ -209,7 +209,8 @@ _OPEN_GUARD_NAMED = (
 # Prepared (umkm_program/db.py): the casts say what PostgreSQL cannot infer from a SELECT list.
 _CHECK_IN_SQL = f"""
 WITH prior AS (
-    SELECT id, status FROM participants_attendance WHERE participant_id = %(person)s AND session_id = %(session)s
+    SELECT id, status, source, registered_at, checked_in_at, checked_in_by_id, device, client_id
+    FROM participants_attendance WHERE participant_id = %(person)s AND session_id = %(session)s
 ),
 att AS (
     INSERT INTO participants_attendance
@@ -230,9 +231,10 @@ tally AS (
            COUNT(*) FILTER (WHERE status = 'no_show') AS no_show
     FROM participants_attendance WHERE session_id = %(session)s
 )
-SELECT (SELECT id FROM att), (SELECT created FROM att), (SELECT id FROM prior), (SELECT status FROM prior),
+SELECT (SELECT id FROM att), (SELECT created FROM att), prior.id, prior.status, prior.source, prior.registered_at,
+       prior.checked_in_at, prior.checked_in_by_id, prior.device, prior.client_id,
        tally.registered, tally.attended, tally.no_show, {CHECK_IN_COUNTED_RESULT}
-FROM tally
+FROM tally LEFT JOIN prior ON TRUE
 """  # noqa: S608  constants only; every value is a parameter
 
 
@@ -271,27 +273,42 @@ def _check_in_statement(
                 row = cursor.fetchone()
     except IntegrityError:  # the client id was already used, by a concurrent copy of this very request
         return CheckInResult(Attendance.objects.get(client_id=client_id), created=False, checked_in_now=False)
-    att_id, created, prior_id, prior_status, registered, attended, no_show, counts, had, added, left = row
+    att_id, created, prior_id, prior_status, *prior_fields = row[:10]
+    registered, attended, no_show, counts, had, added, left = row[10:]
     tally = {"registered": registered, "attended": attended, "no_show": no_show, "capacity": session.capacity}
     if att_id is None:
         if prior_status != AttendanceStatus.ATTENDED:
             return None  # the guard refused: attendance was closed meanwhile
-        attendance = Attendance(pk=prior_id, participant=participant, session=session, status=AttendanceStatus.ATTENDED)
+        source_was, registered_at, checked_in_at, checked_in_by_id, device_was, client_id_was = prior_fields
+        attendance = Attendance(
+            pk=prior_id,
+            participant=participant,
+            session=session,
+            status=AttendanceStatus.ATTENDED,
+            source=source_was,
+            registered_at=registered_at,
+            checked_in_at=checked_in_at,
+            checked_in_by_id=checked_in_by_id,
+            device=device_was,
+            client_id=client_id_was,
+        )
         return CheckInResult(attendance, created=False, checked_in_now=False, counts=tally)
     counted_after_check_in(session=session, participant_id=participant.pk, counts=counts, had=had, added=added, left=left)
     tally["attended"] += 1
     if prior_status in tally:
         tally[prior_status] -= 1
-    attendance = Attendance(
+    source_was, registered_at, _at, _by, _device, client_id_was = prior_fields
+    attendance = Attendance(  # as the row now is: a registration turned into attended keeps its source and client id
         pk=att_id,
         participant=participant,
         session=session,
         status=AttendanceStatus.ATTENDED,
-        source=source,
+        source=source if prior_id is None else source_was,
+        registered_at=now if prior_id is None else registered_at,
         checked_in_at=now,
         checked_in_by=by,
         device=device[:200],
-        client_id=client_id,
+        client_id=client_id if prior_id is None else client_id_was,
     )
     return CheckInResult(attendance, created=bool(created), checked_in_now=True, counts=tally)
 

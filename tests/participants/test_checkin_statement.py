@@ -85,3 +85,20 @@ def test_a_check_in_at_an_earlier_session_moves_the_count_and_a_later_one_leaves
         assert CountedAttendance.objects.get(participant=person).session_id == counted_at.pk
     assert counted_attendance_rebuild(programme_id=session.programme_id) == 0
     assert connection.vendor == "postgresql"
+
+
+def test_a_replay_changes_nothing_and_answers_with_the_stored_attendance(trainer_setup):
+    user, session = trainer_setup
+    registered = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city))
+    client_id = uuid.uuid4()
+
+    first = attendance_check_in(session=session, participant=registered.participant, by=user, client_id=client_id)
+    replay = attendance_check_in(session=session, participant=registered.participant, by=user, client_id=client_id)
+
+    stored = Attendance.objects.get(pk=registered.pk)
+    assert first.checked_in_now and not first.created and first.attendance.pk == stored.pk
+    assert not replay.checked_in_now and replay.attendance.pk == stored.pk
+    assert replay.attendance.checked_in_at == stored.checked_in_at and replay.attendance.checked_in_by_id == user.pk
+    assert first.counts == replay.counts == {"registered": 0, "attended": 1, "no_show": 0, "capacity": session.capacity}
+    assert Attendance.objects.filter(participant=registered.participant).count() == 1
+    assert CountedAttendance.objects.filter(participant=registered.participant).count() == 1
