@@ -8,15 +8,19 @@ user may see; nothing here widens it.
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django.core import signing
+from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cities.models import City
 from cities.timezones import city_zone
 from sessions_app.models import TrainingSession
-from users.scoping import participants_for, sees_every_participant
+from umkm_program.db import prepared_cursor
+from users.scoping import participants_for, scope_sql, sees_every_participant, sessions_for
 
 from .models import Participant
 from .phones import phone_display
@@ -61,6 +65,81 @@ def checkin_target(*, user, session: TrainingSession, participant_id, match_toke
     if participant is None:
         return None, False
     return participant, participant.home_partner_id != session.partner_id
+
+
+@dataclass
+class CheckInPlace:
+    """What one check-in needs to know, read in one statement: the session (None: not the user's) and the person."""
+
+    session: TrainingSession | None
+    participant: Participant | None  # None: not someone this user may check in here
+    guest: bool
+    attendance_id: int | None  # the person's row on the session's list, if any
+    status: str  # its status ("" if none)
+
+
+def _fields(model) -> list:
+    return list(model._meta.concrete_fields)
+
+
+def _columns(alias: str, model) -> str:
+    return ", ".join(f'{alias}."{f.column}"' for f in _fields(model))
+
+
+def _sessions_in_scope(user, marks):
+    return sessions_for(user).filter(pk=marks["session"]).values("pk")
+
+
+def _person_in_scope(user, marks):
+    return participants_for(user).filter(pk=marks["person"]).values("pk")
+
+
+_PLACE_SQL = """
+SELECT {session_columns}, {city_columns}, {person_columns}, a.id, a.status,
+       a.id IS NOT NULL OR (p.id IS NOT NULL AND EXISTS ({person_in_scope}))
+FROM (SELECT 1) AS one
+LEFT JOIN sessions_app_trainingsession s ON s.id = %s AND s.id IN ({session_in_scope})
+LEFT JOIN cities_city c ON c.id = s.city_id
+LEFT JOIN participants_participant p ON p.id = %s AND p.merged_into_id IS NULL AND p.erased_at IS NULL
+LEFT JOIN participants_attendance a ON a.session_id = s.id AND a.participant_id = p.id
+"""
+
+
+def _instance(model, values: list):
+    return None if values[0] is None else model.from_db(connection.alias, [f.attname for f in _fields(model)], values)
+
+
+def checkin_place(*, user, session_id: int, participant_id: int, match_token: str = "") -> CheckInPlace:
+    """The session in the user's scope, with the person to check in there: the rules of `sessions_for` and of
+    `checkin_target`, in one statement. The scope parts are the querysets of users/scoping.py compiled once
+    (scope_sql), so what a user may reach is decided there alone; tests/participants/test_checkin_place.py
+    holds this equal to get_session + checkin_target for every role."""
+    sessions, session_params = scope_sql(user, "checkin.session", _sessions_in_scope, session=session_id)
+    people, person_params = scope_sql(user, "checkin.person", _person_in_scope, person=participant_id)
+    sql = _PLACE_SQL.format(
+        session_columns=_columns("s", TrainingSession),
+        city_columns=_columns("c", City),
+        person_columns=_columns("p", Participant),
+        person_in_scope=people,
+        session_in_scope=sessions,
+    )
+    with prepared_cursor() as cursor:  # the same text for every user of a kind: planned once per connection
+        cursor.execute(sql, [*person_params, session_id, *session_params, participant_id])
+        row = list(cursor.fetchone())
+    n_session, n_city, n_person = len(_fields(TrainingSession)), len(_fields(City)), len(_fields(Participant))
+    session = _instance(TrainingSession, row[:n_session])
+    if session is None:
+        return CheckInPlace(None, None, False, None, "")
+    session.city = _instance(City, row[n_session : n_session + n_city])
+    participant = _instance(Participant, row[n_session + n_city : n_session + n_city + n_person])
+    attendance_id, status, in_scope = row[n_session + n_city + n_person :]
+    if participant is None:
+        return CheckInPlace(session, None, False, None, "")
+    if in_scope:
+        return CheckInPlace(session, participant, False, attendance_id, status or "")
+    if not match_token_valid(match_token, participant_id=participant.pk, session_id=session.pk, user_id=user.pk):
+        return CheckInPlace(session, None, False, None, "")
+    return CheckInPlace(session, participant, participant.home_partner_id != session.partner_id, attendance_id, status or "")
 
 
 def guests_among(user, participant_ids: list[int]) -> set[int]:

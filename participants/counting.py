@@ -252,6 +252,85 @@ def counts_changed_by_check_in(*, session: TrainingSession, participant_id: int,
     return touched
 
 
+# The same rule for a check-in written by the statement that writes the attendance (participants/services/
+# checkin.py), as common table expressions after its `att` (the attendance it turned into "attended": id).
+# Named parameters: person, programme, audience, starts_at, city, partner, day, session.
+# The person's row is locked first, as counted_attendance_sync does, so a recount of this person waits for
+# this statement and reads its attendance. The statement's snapshot may be older than that lock: the
+# counted row is therefore read FOR UPDATE (the newest version, if another change moved it meanwhile), and
+# a counted row first written by someone else meanwhile shows as `added` finding a conflict, which
+# counted_after_check_in answers by recounting the person under the lock (counts_changed).
+CHECK_IN_COUNTED_CTES = """
+person AS (
+    SELECT kind, is_test, merged_into_id IS NULL AS is_person, gender = 'female' AS is_woman
+    FROM participants_participant WHERE id = %(person)s AND EXISTS (SELECT 1 FROM att)
+    FOR NO KEY UPDATE
+),
+counts_here AS (
+    SELECT att.id AS attendance_id, person.is_woman FROM att, person
+    WHERE person.kind = %(audience)s AND person.is_person AND NOT person.is_test
+),
+old AS (
+    SELECT c.id, c.city_id, c.partner_id, c.audience, c.day, c.session_id, c.starts_at, c.attendance_id
+    FROM participants_countedattendance c
+    WHERE c.programme_id = %(programme)s AND c.participant_id = %(person)s AND EXISTS (SELECT 1 FROM counts_here)
+    FOR UPDATE
+),
+moved AS (
+    UPDATE participants_countedattendance t SET
+        attendance_id = h.attendance_id, session_id = %(session)s, city_id = %(city)s, partner_id = %(partner)s,
+        audience = %(audience)s, day = %(day)s, starts_at = %(starts_at)s, is_woman = h.is_woman
+    FROM old o, counts_here h
+    WHERE t.id = o.id AND (%(starts_at)s, h.attendance_id) < (o.starts_at, o.attendance_id)
+    RETURNING o.city_id, o.partner_id, o.audience, o.day, o.session_id
+),
+added AS (
+    INSERT INTO participants_countedattendance
+        (programme_id, participant_id, attendance_id, session_id, city_id, partner_id, audience, day, starts_at, is_woman)
+    SELECT %(programme)s::bigint, %(person)s::bigint, h.attendance_id, %(session)s::bigint, %(city)s::bigint,
+           %(partner)s::bigint, %(audience)s::text, %(day)s::date, %(starts_at)s::timestamptz, h.is_woman
+    FROM counts_here h WHERE NOT EXISTS (SELECT 1 FROM old)
+    ON CONFLICT (programme_id, participant_id) DO NOTHING
+    RETURNING id
+)"""
+# What the statement then selects about the count: (counts here, had a counted row, added one, the slice it left)
+CHECK_IN_COUNTED_RESULT = """
+EXISTS (SELECT 1 FROM counts_here), EXISTS (SELECT 1 FROM old), EXISTS (SELECT 1 FROM added),
+(SELECT ARRAY[city_id::text, partner_id::text, audience, day::text, session_id::text] FROM moved)"""
+
+
+def check_in_counted_params(*, session: TrainingSession, participant_id: int) -> dict:
+    """The named parameters of CHECK_IN_COUNTED_CTES for this session and person."""
+    return {
+        "person": participant_id,
+        "programme": session.programme_id,
+        "audience": session.audience,
+        "starts_at": session.starts_at,
+        "city": session.city_id,
+        "partner": session.partner_id,
+        "day": zone_date(session.starts_at, session.city.time_zone),
+        "session": session.pk,
+    }
+
+
+def counted_after_check_in(
+    *, session: TrainingSession, participant_id: int, counts: bool, had: bool, added: bool, left: list | None
+) -> set[Slice]:
+    """Announce what the check-in statement's counted part did (CHECK_IN_COUNTED_RESULT): the session's slice and any slice left."""
+    if counts and not had and not added:  # someone else counted this person meanwhile: recount under the lock
+        with transaction.atomic():
+            return counts_changed(session_ids=[session.pk], participant_ids=[participant_id])
+    day = zone_date(session.starts_at, session.city.time_zone)
+    touched: set[Slice] = {(session.programme_id, session.city_id, session.partner_id, session.audience, day, session.pk)}
+    if left is not None:
+        city_id, partner_id, audience, old_day, old_session = left
+        touched.add(
+            (session.programme_id, int(city_id), int(partner_id), audience, dt.date.fromisoformat(old_day), int(old_session))
+        )
+    slices_announce(touched)
+    return touched
+
+
 def participant_session_ids(*, participant_ids: Iterable[int]) -> set[int]:
     """Every session these people have a row at: what a change to the people themselves (test flag, traits) touches."""
     return set(Attendance.objects.filter(participant_id__in=list(participant_ids)).values_list("session_id", flat=True))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db.models import QuerySet
 
 from .models import User
@@ -143,3 +143,67 @@ def proposed_changes_for(user: User) -> QuerySet:
 def scoped(user: User, model) -> QuerySet:
     """The queryset of `model` that `user` may see."""
     return rules().scoped(user, model)
+
+
+# ---- the rules as precompiled SQL, for the hottest requests ----------------------------------------
+#
+# Building a scoped queryset and compiling it to SQL costs the ORM a few milliseconds per request (the
+# check-in's profile, issue 16). `scope_sql` compiles a queryset built from the rules above once per
+# kind of user and re-binds it to each user's own ids: the SQL is the ORM's, so the rule stays defined in
+# access/scoping.py alone. Every value a rule may take from the user is one of the marks below; anything
+# else it read would come from the stand-in (a fresh user with nothing but the kind's fields), which is
+# why tests/access/test_scope_sql.py compares the result with the querysets themselves for every role.
+
+_MARK_USER = -730_001
+_MARK_PARTNER = -730_002
+_MARK_BASE = -731_000
+
+_compiled: dict[tuple, tuple[str, list[tuple[str, Any]]]] = {}
+
+
+def _user_kind(user: User) -> tuple:
+    """What decides which queryset the rules build for a user (not which ids it holds)."""
+    from .roles import role_of
+
+    return (
+        role_of(user),
+        bool(user.is_superuser),
+        user.partner_id is None,
+        bool(user.can_see_personal_data),
+    )
+
+
+def _stand_in(user: User) -> User:
+    return User(
+        pk=_MARK_USER,
+        role=user.role,
+        is_superuser=user.is_superuser,
+        partner_id=None if user.partner_id is None else _MARK_PARTNER,
+        can_see_personal_data=user.can_see_personal_data,
+    )
+
+
+def scope_sql(user: User, name: str, build, **values: Any) -> tuple[str, list[Any]]:
+    """(sql, params) of `build(stand_in_user, marks)`, a queryset built with the rules above, bound to `user` and `values`.
+
+    `marks[key]` is a placeholder integer to use for `values[key]` (a session id, a person id), so the
+    compiled SQL can be reused; `name` names the queryset `build` makes (the cache key with the user's kind).
+    """
+    key = (name, *_user_kind(user))
+    entry = _compiled.get(key)
+    if entry is None:
+        marks = {k: _MARK_BASE - i for i, k in enumerate(sorted(values))}
+        try:
+            sql, params = build(_stand_in(user), marks).query.sql_with_params()
+        except EmptyResultSet:  # the rule allows nothing (`.none()`): a statement that selects nothing
+            sql, params = "SELECT 0 WHERE FALSE", []
+        by_mark: dict[Any, tuple[str, Any]] = {_MARK_USER: ("user", "pk"), _MARK_PARTNER: ("user", "partner_id")}
+        by_mark.update({mark: ("value", k) for k, mark in marks.items()})
+        slots = [by_mark.get(p, ("const", p)) if isinstance(p, int) else ("const", p) for p in params]
+        entry = _compiled[key] = (sql, slots)
+    sql, slots = entry
+    bound = [
+        getattr(user, what) if kind == "user" else values[what] if kind == "value" else what  # noqa: SIM108
+        for kind, what in slots
+    ]
+    return sql, bound

@@ -21,11 +21,19 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from sessions_app.events import attendance_closed
 from sessions_app.models import TrainingSession
+from umkm_program.db import prepared_cursor
 from umkm_program.events import send_on_commit
 from users.models import Role, User
 from users.roles import role_of
 
-from ..counting import counts_changed, counts_changed_by_check_in
+from ..counting import (
+    CHECK_IN_COUNTED_CTES,
+    CHECK_IN_COUNTED_RESULT,
+    check_in_counted_params,
+    counted_after_check_in,
+    counts_changed,
+    counts_changed_by_check_in,
+)
 from ..events import attendance_corrected_after_close, participant_created
 from ..models import Attendance, AttendanceStatus, MatchReason, Participant, RegistrationSource
 from .locks import advisory_lock
@@ -38,6 +46,7 @@ class CheckInResult:
     attendance: Attendance
     created: bool  # a new attendance row
     checked_in_now: bool  # this call is the one that turned it into "attended"
+    counts: dict[str, int] | None = None  # the session's counts after it, when the statement read them (session_counts' keys)
 
 
 def attendance_closed_message() -> str:
@@ -99,7 +108,8 @@ def attendance_check_in(
     is closed, trainers are refused (ValidationError) and a coordinator's or admin's correction is audited.
     """
     if session.attendance_closed_at is None:
-        result = _upsert_attended(
+        write = _check_in_statement if connection.vendor == "postgresql" else _upsert_attended
+        result = write(
             session=session,
             participant=participant,
             by=by,
@@ -188,6 +198,119 @@ def _upsert_attended(
         device=device[:200],
     )
     return CheckInResult(attendance, created=bool(row[1]), checked_in_now=True)
+
+
+_OPEN_GUARD_NAMED = (
+    "NOT EXISTS (SELECT 1 FROM sessions_app_trainingsession s WHERE s.id = %(session)s AND s.attendance_closed_at IS NOT NULL)"
+)
+# The check-in in one statement (PostgreSQL): the attendance upsert above, the counted attendance
+# (participants/counting.py's rule, CHECK_IN_COUNTED_CTES) and the session's counts for the answer.
+# The counts are read in the statement's snapshot, before its own write: the caller adds that.
+# Prepared (umkm_program/db.py): the casts say what PostgreSQL cannot infer from a SELECT list.
+_CHECK_IN_SQL = f"""
+WITH prior AS (
+    SELECT id, status, source, registered_at, checked_in_at, checked_in_by_id, device, client_id
+    FROM participants_attendance WHERE participant_id = %(person)s AND session_id = %(session)s
+),
+att AS (
+    INSERT INTO participants_attendance
+        (participant_id, session_id, status, source, registered_at, checked_in_at, checked_in_by_id, device, client_id)
+    SELECT %(person)s::bigint, %(session)s::bigint, 'attended', %(source)s::text, %(now)s::timestamptz,
+           %(now)s::timestamptz, %(by)s::bigint, %(device)s::text, %(client_id)s::uuid
+    WHERE {_OPEN_GUARD_NAMED}
+    ON CONFLICT (participant_id, session_id) DO UPDATE
+        SET status = 'attended', checked_in_at = EXCLUDED.checked_in_at,
+            checked_in_by_id = EXCLUDED.checked_in_by_id, device = EXCLUDED.device
+        WHERE participants_attendance.status <> 'attended' AND {_OPEN_GUARD_NAMED}
+    RETURNING id, (xmax = 0) AS created
+),
+{CHECK_IN_COUNTED_CTES},
+tally AS (
+    SELECT COUNT(*) FILTER (WHERE status = 'registered') AS registered,
+           COUNT(*) FILTER (WHERE status = 'attended') AS attended,
+           COUNT(*) FILTER (WHERE status = 'no_show') AS no_show
+    FROM participants_attendance WHERE session_id = %(session)s
+)
+SELECT (SELECT id FROM att), (SELECT created FROM att), prior.id, prior.status, prior.source, prior.registered_at,
+       prior.checked_in_at, prior.checked_in_by_id, prior.device, prior.client_id,
+       tally.registered, tally.attended, tally.no_show, {CHECK_IN_COUNTED_RESULT}
+FROM tally LEFT JOIN prior ON TRUE
+"""  # noqa: S608  constants only; every value is a parameter
+
+
+def _check_in_statement(
+    *,
+    session: TrainingSession,
+    participant: Participant,
+    by: User,
+    client_id: uuid.UUID,
+    device: str,
+    only_while_open: bool,
+    source: str = RegistrationSource.TRAINER,
+    at: dt.datetime | None = None,
+) -> CheckInResult | None:
+    """`_upsert_attended` (while open) as one statement with its counted attendance; None if attendance turned out closed.
+
+    One round trip and no transaction of its own: the statement is atomic, and a replay changes nothing.
+    """
+    now = at or timezone.now()
+    params = {
+        "source": source,
+        "now": now,
+        "by": getattr(by, "pk", None),
+        "device": device[:200],
+        "client_id": client_id,
+        **check_in_counted_params(session=session, participant_id=participant.pk),
+    }
+    try:
+        if connection.in_atomic_block:  # a savepoint keeps the caller's transaction usable if the statement fails
+            with transaction.atomic(), prepared_cursor() as cursor:
+                cursor.execute(_CHECK_IN_SQL, params)
+                row = cursor.fetchone()
+        else:
+            with prepared_cursor() as cursor:
+                cursor.execute(_CHECK_IN_SQL, params)
+                row = cursor.fetchone()
+    except IntegrityError:  # the client id was already used, by a concurrent copy of this very request
+        return CheckInResult(Attendance.objects.get(client_id=client_id), created=False, checked_in_now=False)
+    att_id, created, prior_id, prior_status, *prior_fields = row[:10]
+    registered, attended, no_show, counts, had, added, left = row[10:]
+    tally = {"registered": registered, "attended": attended, "no_show": no_show, "capacity": session.capacity}
+    if att_id is None:
+        if prior_status != AttendanceStatus.ATTENDED:
+            return None  # the guard refused: attendance was closed meanwhile
+        source_was, registered_at, checked_in_at, checked_in_by_id, device_was, client_id_was = prior_fields
+        attendance = Attendance(
+            pk=prior_id,
+            participant=participant,
+            session=session,
+            status=AttendanceStatus.ATTENDED,
+            source=source_was,
+            registered_at=registered_at,
+            checked_in_at=checked_in_at,
+            checked_in_by_id=checked_in_by_id,
+            device=device_was,
+            client_id=client_id_was,
+        )
+        return CheckInResult(attendance, created=False, checked_in_now=False, counts=tally)
+    counted_after_check_in(session=session, participant_id=participant.pk, counts=counts, had=had, added=added, left=left)
+    tally["attended"] += 1
+    if prior_status in tally:
+        tally[prior_status] -= 1
+    source_was, registered_at, _at, _by, _device, client_id_was = prior_fields
+    attendance = Attendance(  # as the row now is: a registration turned into attended keeps its source and client id
+        pk=att_id,
+        participant=participant,
+        session=session,
+        status=AttendanceStatus.ATTENDED,
+        source=source if prior_id is None else source_was,
+        registered_at=now if prior_id is None else registered_at,
+        checked_in_at=now,
+        checked_in_by=by,
+        device=device[:200],
+        client_id=client_id if prior_id is None else client_id_was,
+    )
+    return CheckInResult(attendance, created=bool(created), checked_in_now=True, counts=tally)
 
 
 def attendance_check_in_matched(

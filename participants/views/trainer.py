@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,7 +18,7 @@ from users.areas import Area
 from users.scoping import sessions_for
 
 from ..checkin_access import (  # noqa: F401  (match_token: the walk-in page and tests use it from here)
-    checkin_target,
+    checkin_place,
     guests_among,
     match_token,
     match_token_valid,
@@ -26,7 +26,7 @@ from ..checkin_access import (  # noqa: F401  (match_token: the walk-in page and
     roster_row,
 )
 from ..forms import CheckInForm, ParticipantForm
-from ..models import Attendance, AttendanceStatus, MatchReason, Participant
+from ..models import Attendance, AttendanceStatus, MatchReason
 from ..phones import phone_normalise
 from ..selectors import (
     match_offers_for,
@@ -60,13 +60,17 @@ class SessionScopedMixin(PersonalDataMixin):
     def get_session(self) -> TrainingSession:
         if not hasattr(self, "_session"):
             qs = sessions_for(self.request.user).select_related("city")  # type: ignore[arg-type]
-            self._session = get_object_or_404(qs, pk=self.kwargs["pk"])
-            self._session.local_start = session_local(self._session)
-            self._session.local_end = session_local(self._session, self._session.ends_at)
-            self._session.user_may_change_attendance = self._session.attendance_closed_at is None or (
-                attendance_may_correct_after_close(user=self.request.user, session=self._session)  # type: ignore[arg-type]
-            )
+            self.set_session(get_object_or_404(qs, pk=self.kwargs["pk"]))
         return self._session
+
+    def set_session(self, session: TrainingSession) -> None:
+        """The scoped session, however it was read (get_session, or checkin_place with the person)."""
+        self._session = session
+        session.local_start = session_local(session)  # type: ignore[attr-defined]
+        session.local_end = session_local(session, session.ends_at)  # type: ignore[attr-defined]
+        session.user_may_change_attendance = session.attendance_closed_at is None or (  # type: ignore[attr-defined]
+            attendance_may_correct_after_close(user=self.request.user, session=session)  # type: ignore[arg-type]
+        )
 
 
 class TrainingSessionListView(PersonalDataMixin, TemplateView):
@@ -175,14 +179,28 @@ class ParticipantSearchView(SessionScopedMixin, View):
 
 
 class AttendanceCheckInView(SessionScopedMixin, View):
-    """One tap: POST participant + client_id. Replays and double taps return the same attendance."""
+    """One tap: POST participant + client_id. Replays and double taps return the same attendance.
+
+    The session in the user's scope and the person are read in one statement (checkin_place), the check-in
+    written in one more (the service); a JSON client gets the answer as JSON, htmx its out-of-band swaps.
+    """
 
     def post(self, request, pk):
-        session = self.get_session()
         form = CheckInForm(request.POST)
         if not form.is_valid():
-            return self._reply(request, session, None, _("That check-in could not be read. Search for the person again."))
-        participant, guest = self._participant(session, form.cleaned_data["participant"])
+            return self._reply(
+                request, self.get_session(), None, _("That check-in could not be read. Search for the person again.")
+            )
+        place = checkin_place(
+            user=request.user,
+            session_id=pk,
+            participant_id=form.cleaned_data["participant"],
+            match_token=request.POST.get("match_token", ""),
+        )
+        if place.session is None:
+            raise Http404
+        self.set_session(place.session)
+        session, participant, guest = place.session, place.participant, place.guest
         if participant is None:
             return self._reply(request, session, None, _("That person is not in your sessions or this city."), status=404)
         common = {
@@ -203,14 +221,10 @@ class AttendanceCheckInView(SessionScopedMixin, View):
         note = _("%(name)s is checked in.") % {"name": participant.full_name}
         if not result.checked_in_now:
             note = _("%(name)s was already checked in.") % {"name": participant.full_name}
-        return self._reply(request, session, result.attendance, note, guest=guest)
+        return self._reply(request, session, result.attendance, note, guest=guest, counts=result.counts)
 
-    def _participant(self, session, pk) -> tuple[Participant | None, bool]:
-        token = self.request.POST.get("match_token", "")
-        return checkin_target(user=self.request.user, session=session, participant_id=pk, match_token=token)
-
-    def _reply(self, request, session, attendance, note, status=200, guest=False):
-        return checkin_reply(request, session, attendance, note, status=status, guest=guest)
+    def _reply(self, request, session, attendance, note, status=200, guest=False, counts=None):
+        return checkin_reply(request, session, attendance, note, status=status, guest=guest, counts=counts)
 
 
 class AttendanceUndoCheckInView(SessionScopedMixin, View):
@@ -247,26 +261,32 @@ class AttendanceUndoCheckInView(SessionScopedMixin, View):
 ROW_PLACES = ("search", "roster")
 
 
-def checkin_reply(request, session, attendance, note, status=200, guest=False, removed_id=None):
-    """The answer to a check-in or an undo: for htmx and for the offline queue's JSON, the new counter and
-    every row of that person on the page (out-of-band swaps); without JavaScript, back to the page.
-    `removed_id`: a guest whose undone check-in took them off the list, whose rows leave the page."""
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
-    if request.htmx or wants_json:
-        ctx = _update_context(request, session, attendance, note, guest=guest, removed_id=removed_id)
-        html = render_to_string("participants/_checkin_update.html", ctx, request=request)
-        if wants_json:
-            ok = attendance is not None or removed_id is not None
-            body = {"ok": ok, "status": getattr(attendance, "status", ""), "message": note, "html": html}
-            return JsonResponse(body, status=status)
+def checkin_reply(request, session, attendance, note, status=200, guest=False, removed_id=None, counts=None):
+    """The answer to a check-in or an undo. JSON (Accept: application/json): what happened and the session's new
+    counts, for a script to draw (no template: issue 16's profile). htmx: the new counter and every row of that
+    person on the page (out-of-band swaps). Without JavaScript: back to the page.
+    `removed_id`: a guest whose undone check-in took them off the list, whose rows leave the page.
+    `counts`: the session's counts if the caller already has them (session_counts' keys)."""
+    if request.headers.get("Accept", "").startswith("application/json"):
+        body = {
+            "ok": attendance is not None or removed_id is not None,
+            "status": getattr(attendance, "status", ""),
+            "message": note,
+            "participant": getattr(attendance, "participant_id", None) or removed_id,
+            "removed": removed_id is not None,
+            "counts": counts or session_counts(session=session),
+        }
+        return JsonResponse(body, status=status)
+    if request.htmx:
+        ctx = _update_context(request, session, attendance, note, guest=guest, removed_id=removed_id, counts=counts)
         # 200 even when refused, so htmx shows the message (it does not swap 4xx answers)
-        return HttpResponse(html)
+        return HttpResponse(render_to_string("participants/_checkin_update.html", ctx, request=request))
     (messages.success if attendance is not None or removed_id is not None else messages.error)(request, note)
     return redirect("participants:session-checkin", pk=session.pk)
 
 
-def _update_context(request, session, attendance, note, guest=False, removed_id=None) -> dict:
-    ctx = {"session": session, "counts": session_counts(session=session)}
+def _update_context(request, session, attendance, note, guest=False, removed_id=None, counts=None) -> dict:
+    ctx = {"session": session, "counts": counts or session_counts(session=session)}
     if removed_id is not None:
         return {**ctx, "notice": note, "swap_rows": [], "removed_id": removed_id, "remove_rows": ROW_PLACES}
     if attendance is None:

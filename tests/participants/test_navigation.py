@@ -198,7 +198,7 @@ def test_a_refused_undo_says_why_in_the_page_alert(client, trainer_setup):
     assert Attendance.objects.get(session=session, participant=person).status == AttendanceStatus.ATTENDED
 
 
-def test_a_replayed_offline_check_in_gets_the_update_in_its_json(client, trainer_setup):
+def test_a_check_in_answers_json_with_the_new_counts_and_no_html(client, trainer_setup):
     user, session = trainer_setup
     person = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city)).participant
     client.force_login(user)
@@ -209,9 +209,25 @@ def test_a_replayed_offline_check_in_gets_the_update_in_its_json(client, trainer
         HTTP_ACCEPT="application/json",
     ).json()
 
-    assert body["ok"] and body["status"] == "attended"
-    assert oob_ids(body["html"]) == ["checkin-counts", f"roster-person-{person.pk}"]
-    assert re.search(r'data-testid="count-attended">1<', body["html"])
+    # the script draws the answer itself: no template is rendered for it (issue 16)
+    assert body["ok"] and body["status"] == "attended" and body["participant"] == person.pk
+    assert body["counts"] == {"registered": 0, "attended": 1, "no_show": 0, "capacity": session.capacity}
+    assert "html" not in body
+
+
+def test_a_check_in_by_htmx_still_gets_the_counter_and_the_rows(client, trainer_setup):
+    user, session = trainer_setup
+    person = AttendanceFactory(session=session, participant=ParticipantFactory(city=session.city)).participant
+    client.force_login(user)
+
+    html = client.post(
+        f"/trainer/sessions/{session.pk}/check-in/",
+        {"participant": person.pk, "client_id": str(uuid.uuid4()), "shown": "roster"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+
+    assert oob_ids(html) == ["checkin-counts", f"roster-person-{person.pk}"]
+    assert re.search(r'data-testid="count-attended">1<', html)
 
 
 def test_search_rows_and_roster_rows_have_distinct_ids(client, trainer_setup):
