@@ -152,7 +152,7 @@ def scoped(user: User, model) -> QuerySet:
 # kind of user and re-binds it to each user's own ids: the SQL is the ORM's, so the rule stays defined in
 # access/scoping.py alone. Every value a rule may take from the user is one of the marks below; anything
 # else it read would come from the stand-in (a fresh user with nothing but the kind's fields), which is
-# why tests/access/test_scope_sql.py compares the result with the querysets themselves for every role.
+# why tests/participants/test_checkin_place.py compares the result with the querysets themselves for every role.
 
 _MARK_USER = -730_001
 _MARK_PARTNER = -730_002
