@@ -178,8 +178,9 @@ def _inputs(programme: Programme) -> _Inputs:
         return _Inputs(waves=[], questions=[], city_names={}, partner_names={})
     questions = list(SurveyQuestion.objects.filter(wave__programme=programme, retired_at__isnull=True).order_by("position", "pk"))
     names: dict[str, dict[str, str]] = {"city": {}, "partner": {}}
-    cities = City.objects.values_list(Value("city"), "pk", "name")
-    for kind, pk, name in cities.union(Partner.objects.values_list(Value("partner"), "pk", "name"), all=True):
+    cities = City.objects.order_by().values_list(Value("city"), "pk", "name")
+    partners = Partner.objects.order_by().values_list(Value("partner"), "pk", "name")
+    for kind, pk, name in cities.union(partners, all=True):  # one query; SQLite allows no ORDER BY in either part
         names[kind][str(pk)] = name
     return _Inputs(waves=waves, questions=questions, city_names=names["city"], partner_names=names["partner"])
 
@@ -223,7 +224,7 @@ def survey_results_version(*, programme: Programme) -> ResultsVersion:
 def survey_results_cached(*, programme: Programme, version: ResultsVersion) -> Results:
     """`survey_results` in the active language, kept in the cache under `version` (survey_results_version)."""
     key = f"surveys:results:{programme.pk}:{get_language()}:{version.key}"
-    results = cache.get(key)
+    results: Results | None = cache.get(key)
     if results is None:
         results = survey_results(programme=programme, version=version)
         cache.set(key, results, RESULTS_CACHE_SECONDS)
