@@ -177,7 +177,8 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
         form, filters = self.filter_form_and_filters()
         agg = dashboard_aggregates(filters=filters)
         results = survey_results_cached(programme=filters.programme, version=survey_results_version(programme=filters.programme))
-        tables = dashboard_tables(agg) + results.tables
+        figure_tables = dashboard_tables(agg)
+        tables = figure_tables + results.tables
         sessions = dashboard_sessions(user=self.request.user, filters=filters)
         if sees_every_session(self.request.user):  # the roll-up just read counts the same sessions: no COUNT(*) over them
             paginator: Paginator = CountedPaginator(sessions, SESSIONS_PER_PAGE, count=rollup_session_count(agg))
@@ -198,8 +199,10 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
             agg=agg,
             tables=tables,
             results=results,
+            # The tables a chart is drawn from: the survey tables by group (hundreds of rows) have no chart.
             charts_data={
-                t.slug: {"labels": [str(row[0]) for row in t.rows], "headers": t.headers, "rows": t.rows} for t in tables
+                t.slug: {"labels": [str(row[0]) for row in t.rows], "headers": t.headers, "rows": t.rows}
+                for t in [*figure_tables, results.chart, results.rates]
             },
             tables_named=tables_named(tables),
             page=page,

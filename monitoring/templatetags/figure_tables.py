@@ -11,9 +11,12 @@ rendered once per table (the daily table alone has hundreds of days and zeros).
 """
 
 import datetime as dt
+import functools
 
 from django import template
 from django.template.base import render_value_in_context
+from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -22,6 +25,15 @@ register = template.Library()
 NONE = "–"
 # Exact types whose equal values always render alike (not Decimal: 1.0 and 1.00 are equal but print differently).
 _SAME_TEXT_TYPES = frozenset({int, str, dt.date, type(None)})
+
+
+@functools.lru_cache(maxsize=8192)
+def _day_text(day: dt.date, date_format: str, language: str | None) -> str:
+    """A day as localize() writes it (dateformat with DATE_FORMAT); the month names follow `language`.
+
+    Kept for the process: the daily table has hundreds of distinct days on every page, the same ones.
+    """
+    return dateformat.format(day, date_format)
 
 
 def _texts(context, table) -> list[list[str]]:
@@ -41,7 +53,12 @@ def _texts(context, table) -> list[list[str]]:
                 continue
             text = seen.get((kind, value))
             if text is None:
-                text = seen[(kind, value)] = render_value_in_context(value, context)
+                if kind is dt.date:  # render_value_in_context's own path for a day, with the formatting kept
+                    day = _day_text(value, get_format("DATE_FORMAT", use_l10n=context.use_l10n), settings[3])
+                    text = conditional_escape(day) if context.autoescape else day
+                else:
+                    text = render_value_in_context(value, context)
+                seen[(kind, value)] = text
             line.append(text)
         texts.append(line)
     table.__dict__["_rendered_texts"] = (settings, table.rows, texts)
