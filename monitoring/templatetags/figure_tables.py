@@ -6,16 +6,16 @@ that loop was most of the KSP view's and the dashboard's CPU). Values go through
 localisation and escaping as {{ v }} (render_value_in_context).
 
 Each table's cells are rendered once per page (`_texts`): a chart card shows the same table's first
-two columns again in its text alternative, and equal numbers, words and days render alike, so each is
-rendered once per table (the daily table alone has hundreds of days and zeros).
+two columns again in its text alternative. Equal numbers, words and days render alike under the same
+language and formats, so each is rendered once per process (the daily table alone has hundreds of days
+and counts, the same on every page).
 """
 
 import datetime as dt
-import functools
 
 from django import template
+from django.conf import settings
 from django.template.base import render_value_in_context
-from django.utils import dateformat
 from django.utils.formats import get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -25,24 +25,30 @@ register = template.Library()
 NONE = "–"
 # Exact types whose equal values always render alike (not Decimal: 1.0 and 1.00 are equal but print differently).
 _SAME_TEXT_TYPES = frozenset({int, str, dt.date, type(None)})
+# Rendering settings -> {(type, value): text}, kept for the process: the daily table has hundreds of distinct days
+# and counts on every page, the same ones. Cleared when it grows past _SEEN_MAX values.
+_SEEN: dict[tuple, dict[tuple, str]] = {}
+_SEEN_MAX = 50_000
 
 
-@functools.lru_cache(maxsize=8192)
-def _day_text(day: dt.date, date_format: str, language: str | None) -> str:
-    """A day as localize() writes it (dateformat with DATE_FORMAT); the month names follow `language`.
-
-    Kept for the process: the daily table has hundreds of distinct days on every page, the same ones.
-    """
-    return dateformat.format(day, date_format)
+def _rendering(context) -> tuple:
+    """Everything render_value_in_context's output depends on for an int, a str, a date or None, besides the value."""
+    formats = tuple(
+        get_format(name, use_l10n=context.use_l10n)
+        for name in ("DATE_FORMAT", "DECIMAL_SEPARATOR", "THOUSAND_SEPARATOR", "NUMBER_GROUPING")
+    )
+    return (context.autoescape, context.use_l10n, context.use_tz, get_language(), settings.USE_THOUSAND_SEPARATOR, formats)
 
 
 def _texts(context, table) -> list[list[str]]:
     """Every cell of `table` as {{ v }} renders it in this context, worked out once per table and rendering settings."""
-    settings = (context.autoescape, context.use_l10n, context.use_tz, get_language())
+    rendering = _rendering(context)
     kept = table.__dict__.get("_rendered_texts")
-    if kept is not None and kept[0] == settings and kept[1] is table.rows:
+    if kept is not None and kept[0] == rendering and kept[1] is table.rows:
         return kept[2]
-    seen: dict[tuple, str] = {}
+    if sum(len(texts) for texts in list(_SEEN.values())) > _SEEN_MAX:  # list(): other threads may add a key
+        _SEEN.clear()
+    seen = _SEEN.setdefault(rendering, {})
     texts = []
     for row in table.rows:
         line = []
@@ -53,15 +59,10 @@ def _texts(context, table) -> list[list[str]]:
                 continue
             text = seen.get((kind, value))
             if text is None:
-                if kind is dt.date:  # render_value_in_context's own path for a day, with the formatting kept
-                    day = _day_text(value, get_format("DATE_FORMAT", use_l10n=context.use_l10n), settings[3])
-                    text = conditional_escape(day) if context.autoescape else day
-                else:
-                    text = render_value_in_context(value, context)
-                seen[(kind, value)] = text
+                text = seen[(kind, value)] = render_value_in_context(value, context)
             line.append(text)
         texts.append(line)
-    table.__dict__["_rendered_texts"] = (settings, table.rows, texts)
+    table.__dict__["_rendered_texts"] = (rendering, table.rows, texts)
     return texts
 
 

@@ -174,6 +174,7 @@ def test_the_sessions_table_pages_by_the_roll_up_and_lists_every_session(make_us
 
 def test_figure_tables_render_as_the_plain_template_loop():
     from django.template import Context, Template
+    from django.test import override_settings
 
     from surveys.selectors import ResultTable
 
@@ -182,7 +183,6 @@ def test_figure_tables_render_as_the_plain_template_loop():
         [dt.date(2018, 9, 11), 0, 1200, 0.5, None, "Kota"],
         ["Jumlah", True, 1, 2.25, 1200, "<b>"],
     ]
-    table = ResultTable("t", "T", ["a", "b", "c", "d", "e", "f"], rows, links={(0, 1): "/x?a=1&b=2"})
     loop = Template(
         "{% for row in table.cells %}<tr>{% for v, link in row %}"
         '{% if forloop.first %}<th scope="row" class="fw-normal">{% if v is None %}–{% else %}{{ v }}{% endif %}</th>'
@@ -192,7 +192,10 @@ def test_figure_tables_render_as_the_plain_template_loop():
     )
     label = Template("{% for row in table.rows %}{{ row.0 }} {{ row.1 }}{% if not forloop.last %}; {% endif %}{% endfor %}")
     tags = Template("{% load figure_tables %}{% table_body table %}|{% chart_label table %}|{% table_body table %}")
-    for language in ("id", "en"):
-        with translation.override(language):
-            expected = f"{loop.render(Context({'table': table}))}|{label.render(Context({'table': table}))}"
-            assert tags.render(Context({"table": table})) == f"{expected}|{expected.split('|')[0]}"
+    for language, grouping in (("id", True), ("en", True), ("id", False), ("en", False)):
+        with translation.override(language), override_settings(USE_THOUSAND_SEPARATOR=grouping):
+            for values in (rows, [[*row[:1], *reversed(row[1:])] for row in rows]):  # the same values elsewhere
+                table = ResultTable("t", "T", ["a", "b", "c", "d", "e", "f"], values, links={(0, 1): "/x?a=1&b=2"})
+                expected = f"{loop.render(Context({'table': table}))}|{label.render(Context({'table': table}))}"
+                assert tags.render(Context({"table": table})) == f"{expected}|{expected.split('|')[0]}"
+                assert ("1.200" if language == "id" else "1,200") in expected or not grouping
