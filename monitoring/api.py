@@ -15,6 +15,7 @@ from surveys.selectors import RESULTS_CACHE_SECONDS, survey_results, survey_resu
 from users.roles import role_of
 from users.scoping import may_see_programme_aggregates
 
+from .fragments import code_fingerprint
 from .selectors import ksp_overview, programme_for
 from .services import api_token_user
 from .views import _today
@@ -92,7 +93,7 @@ def _results_cached(*, programme, user) -> dict:
     reply is never served to another should it ever differ.
     """
     version = survey_results_version(programme=programme)
-    key = f"monitoring:api-results:{programme.pk}:{get_language()}:{role_of(user)}:{version.key}"
+    key = f"monitoring:api-results:{programme.pk}:{get_language()}:{role_of(user)}:{code_fingerprint()}:{version.key}"
     body = cache.get(key)
     if body is None:
         body = _results(survey_results(programme=programme, version=version))

@@ -8,8 +8,10 @@ served to another if that changes. Fragments are rendered from their own data on
 request or the user.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
@@ -22,9 +24,30 @@ from users.roles import role_of
 FRAGMENT_CACHE_SECONDS = 60 * 60
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the code that shapes the cached parts: the monitoring and survey templates, the figure-table
+    tags and the modules that build what they show. A release that changes any of them never serves what the
+    previous one cached."""
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(
+        [
+            *root.glob("monitoring/templates/**/*.html"),
+            *root.glob("surveys/templates/**/*.html"),
+            *root.glob("monitoring/templatetags/*.py"),
+            root / "monitoring/api.py",
+            root / "surveys/selectors.py",
+        ]
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def fragment_key(name: str, *, user, parts: Iterable) -> str:
-    """The cache key of fragment `name` for this user's role, the active language and `parts`."""
-    varies = repr((role_of(user), get_language(), *parts))
+    """The cache key of fragment `name` for this user's role, the active language, the code and `parts`."""
+    varies = repr((role_of(user), get_language(), code_fingerprint(), *parts))
     return f"monitoring:fragment:{name}:{hashlib.sha256(varies.encode()).hexdigest()[:32]}"
 
 

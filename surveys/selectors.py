@@ -9,6 +9,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
@@ -30,6 +31,8 @@ from .services.indicators import BASELINE_PREFIX, RESPONSES
 SMALL_N = 10
 # Cached results are keyed by survey_results_version, so they never go stale; the timeout only frees the memory of old ones.
 RESULTS_CACHE_SECONDS = 24 * 60 * 60
+# This module's source in the key: a release that changes the shape of Results never unpickles the previous one's.
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
 @dataclass
@@ -223,7 +226,7 @@ def survey_results_version(*, programme: Programme) -> ResultsVersion:
 
 def survey_results_cached(*, programme: Programme, version: ResultsVersion) -> Results:
     """`survey_results` in the active language, kept in the cache under `version` (survey_results_version)."""
-    key = f"surveys:results:{programme.pk}:{get_language()}:{version.key}"
+    key = f"surveys:results:{programme.pk}:{get_language()}:{_CODE}:{version.key}"
     results: Results | None = cache.get(key)
     if results is None:
         results = survey_results(programme=programme, version=version)
