@@ -109,9 +109,14 @@ def roadshows_for(user: User) -> QuerySet[Roadshow]:
     return Roadshow.objects.none()
 
 
+def sees_every_session(user: User) -> bool:
+    """True when sessions_for(user) is every session, so a count may come from the session roll-ups."""
+    return role_of(user) in (ADMIN, POLICY, KSP)
+
+
 def sessions_for(user: User) -> QuerySet[TrainingSession]:
     role = role_of(user)
-    if role in (ADMIN, POLICY, KSP):
+    if sees_every_session(user):
         return TrainingSession.objects.all()
     if role == COORDINATOR:
         return TrainingSession.objects.filter(partner_id=user.partner_id)  # type: ignore[misc]

@@ -6,12 +6,16 @@ scoped exactly like the pages (users/scoping.py). DRF is not used: one
 read-only endpoint does not justify the dependency.
 """
 
+from django.core.cache import cache
 from django.http import JsonResponse
+from django.utils.translation import get_language
 from django.views import View
 
-from surveys.selectors import survey_results
+from surveys.selectors import RESULTS_CACHE_SECONDS, survey_results, survey_results_version
+from users.roles import role_of
 from users.scoping import may_see_programme_aggregates
 
+from .fragments import code_fingerprint
 from .selectors import ksp_overview, programme_for
 from .services import api_token_user
 from .views import _today
@@ -77,9 +81,24 @@ class ProgressApiView(View):
                 }
                 for c in ov.cities
             ],
-            "results": _results(survey_results(programme=programme)),
+            "results": _results_cached(programme=programme, user=user),
         }
         return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def _results_cached(*, programme, user) -> dict:
+    """The survey part of the reply, kept in the cache under the indicators' version (survey_results_version).
+
+    Its group labels are translated, so the language is in the key; the role too, so that one role's
+    reply is never served to another should it ever differ.
+    """
+    version = survey_results_version(programme=programme)
+    key = f"monitoring:api-results:{programme.pk}:{get_language()}:{role_of(user)}:{code_fingerprint()}:{version.key}"
+    body = cache.get(key)
+    if body is None:
+        body = _results(survey_results(programme=programme, version=version))
+        cache.set(key, body, RESULTS_CACHE_SECONDS)
+    return body
 
 
 def _results(results) -> dict:

@@ -353,6 +353,16 @@ def dashboard_sessions(*, user: User, filters: DashboardFilters) -> QuerySet[Tra
     return listed_sessions(user=user, filters=filters)
 
 
+def rollup_session_count(agg: Aggregates) -> int:
+    """How many sessions the filters select, from the roll-up (every session is held, planned or cancelled).
+
+    The same sessions dashboard_sessions lists for a user who sees every session (same filters, the
+    same local days), as of the roll-up's last refresh: a session written since shows once it is refreshed.
+    """
+    t = agg.totals
+    return int(t["sessions_held"] + t["sessions_planned"] + t["sessions_cancelled"])
+
+
 def session_rates(session: TrainingSession) -> dict:
     rollup = getattr(session, "rollup", None)
     if rollup is None:

@@ -14,21 +14,22 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView, View
 
 from audit.services import audit_bulk_export
-from surveys.selectors import survey_results
+from surveys.selectors import survey_results, survey_results_cached, survey_results_version
 from umkm_program.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from users.areas import Area, may_open
 from users.mixins import RoleRequiredMixin
-from users.scoping import cities_for, partners_for
+from users.scoping import cities_for, partners_for, sees_every_session
 
 from . import charts
 from .forms import DashboardFilterForm
+from .fragments import cached_fragment
 from .selectors import (
     SESSION_STATUSES,
     dashboard_aggregates,
@@ -39,6 +40,7 @@ from .selectors import (
     map_cities,
     programme_choices,
     programme_for,
+    rollup_session_count,
     session_rates,
     session_rollup_computed_at,
     trained_participants,
@@ -55,6 +57,18 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 def _today() -> dt.date:
     return timezone.localdate(timezone=REPORT_ZONE)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many items there are (from a roll-up) instead of counting them with COUNT(*)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 class NoProgrammeMixin:
@@ -91,6 +105,17 @@ class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ov = self.overview()
         tables = overview_tables(ov)
+        version = survey_results_version(programme=ov.programme)
+        results = SimpleLazyObject(lambda: survey_results_cached(programme=ov.programme, version=version))
+
+        def results_html():  # called by the template: on a cache hit the results are not even read
+            return cached_fragment(
+                "ksp-results",
+                user=self.request.user,
+                parts=(ov.programme.pk, version.key),
+                render=lambda: render_to_string("surveys/_results.html", {"results": results}),
+            )
+
         ctx.update(
             ov=ov,
             tables=tables,
@@ -102,7 +127,8 @@ class ProgressOverviewView(RoleRequiredMixin, NoProgrammeMixin, TemplateView):
             programmes=programme_choices(user=self.request.user),
             report_zone="WIB",
             computed_local=ov.computed_at.astimezone(REPORT_ZONE) if ov.computed_at else None,
-            results=survey_results(programme=ov.programme),
+            results=results,
+            results_html=results_html,
         )
         return ctx
 
@@ -150,11 +176,15 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         form, filters = self.filter_form_and_filters()
         agg = dashboard_aggregates(filters=filters)
-        results = survey_results(programme=filters.programme)
-        tables = dashboard_tables(agg) + results.tables
-        page = Paginator(dashboard_sessions(user=self.request.user, filters=filters), SESSIONS_PER_PAGE).get_page(
-            self.request.GET.get("page")
-        )
+        results = survey_results_cached(programme=filters.programme, version=survey_results_version(programme=filters.programme))
+        figure_tables = dashboard_tables(agg)
+        tables = figure_tables + results.tables
+        sessions = dashboard_sessions(user=self.request.user, filters=filters)
+        if sees_every_session(self.request.user):  # the roll-up just read counts the same sessions: no COUNT(*) over them
+            paginator: Paginator = CountedPaginator(sessions, SESSIONS_PER_PAGE, count=rollup_session_count(agg))
+        else:
+            paginator = Paginator(sessions, SESSIONS_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("page"))
         rows = [(s, session_rates(s)) for s in page.object_list]
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -169,8 +199,10 @@ class ProgressDashboardView(DashboardMixin, NoProgrammeMixin, TemplateView):
             agg=agg,
             tables=tables,
             results=results,
+            # The tables a chart is drawn from: the survey tables by group (hundreds of rows) have no chart.
             charts_data={
-                t.slug: {"labels": [str(row[0]) for row in t.rows], "headers": t.headers, "rows": t.rows} for t in tables
+                t.slug: {"labels": [str(row[0]) for row in t.rows], "headers": t.headers, "rows": t.rows}
+                for t in [*figure_tables, results.chart, results.rates]
             },
             tables_named=tables_named(tables),
             page=page,

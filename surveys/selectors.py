@@ -5,12 +5,16 @@ Nothing here names a person or returns free text; `survey_results` reads SurveyI
 Free-text answers are read only through `free_text_answers_for`, scoped to the user.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Model, QuerySet, Sum, Value
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cities.models import City, Programme
@@ -25,6 +29,10 @@ from .models import QuestionKind, SurveyAnswer, SurveyIndicator, SurveyQuestion,
 from .services.indicators import BASELINE_PREFIX, RESPONSES
 
 SMALL_N = 10
+# Cached results are keyed by survey_results_version, so they never go stale; the timeout only frees the memory of old ones.
+RESULTS_CACHE_SECONDS = 24 * 60 * 60
+# This module's source in the key: a release that changes the shape of Results never unpickles the previous one's.
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
 @dataclass
@@ -145,34 +153,108 @@ def dimension_labels() -> dict[str, str]:
     }
 
 
-def _group_labels() -> dict[str, dict[str, str]]:
+def _group_labels(inputs: "_Inputs") -> dict[str, dict[str, str]]:
     scales = {"mikro": _("Micro"), "kecil": _("Small"), "menengah": _("Medium"), "unknown": _("Not recorded")}
     return {
         "gender": {k: str(v) for k, v in Gender.choices},
         "scale": scales,
-        "city": {str(pk): name for pk, name in City.objects.values_list("pk", "name")},
-        "partner": {
-            **{str(pk): name for pk, name in Partner.objects.values_list("pk", "name")},
-            "unknown": _("Not recorded"),
-        },
+        "city": dict(inputs.city_names),
+        "partner": {**inputs.partner_names, "unknown": _("Not recorded")},
         "cohort": {"unknown": _("Not recorded")},
     }
 
 
-def survey_results(*, programme: Programme) -> Results:
-    """Every wave's response rates and indicators for the programme, from the roll-up."""
+@dataclass
+class _Inputs:
+    """What survey_results reads besides the indicator cells: waves, current questions, the names that label groups."""
+
+    waves: list[SurveyWave]
+    questions: list[SurveyQuestion]
+    city_names: dict[str, str]
+    partner_names: dict[str, str]
+
+
+def _inputs(programme: Programme) -> _Inputs:
+    """Three small queries (nothing here grows with the participants)."""
     waves = list(SurveyWave.objects.filter(programme=programme).order_by("position", "pk"))
+    if not waves:
+        return _Inputs(waves=[], questions=[], city_names={}, partner_names={})
+    questions = list(SurveyQuestion.objects.filter(wave__programme=programme, retired_at__isnull=True).order_by("position", "pk"))
+    names: dict[str, dict[str, str]] = {"city": {}, "partner": {}}
+    cities = City.objects.order_by().values_list(Value("city"), "pk", "name")
+    partners = Partner.objects.order_by().values_list(Value("partner"), "pk", "name")
+    for kind, pk, name in cities.union(partners, all=True):  # one query; SQLite allows no ORDER BY in either part
+        names[kind][str(pk)] = name
+    return _Inputs(waves=waves, questions=questions, city_names=names["city"], partner_names=names["partner"])
+
+
+@dataclass
+class ResultsVersion:
+    """A fingerprint (`key`) of every row `survey_results` reads, for cache keys, and the rows themselves but the cells.
+
+    The programme's indicator cells enter by when they were last computed, how many there are and
+    their sums (a recompute always moves the time); waves, current questions, city and partner names
+    by every column. The language is not in it: callers add it to their keys.
+    """
+
+    key: str
+    inputs: _Inputs
+
+
+def _row(instance: Model) -> tuple:
+    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
+
+
+def survey_results_version(*, programme: Programme) -> ResultsVersion:
+    """Four small queries, none over the responses; `survey_results(version=...)` then reads only the cells."""
+    inputs = _inputs(programme)
+    cells = SurveyIndicator.objects.filter(programme=programme).aggregate(
+        computed_at=Max("computed_at"), rows=Count("pk"), numerators=Sum("numerator"), denominators=Sum("denominator")
+    )
+    fingerprint = repr(
+        (
+            programme.pk,
+            sorted(cells.items()),
+            [_row(w) for w in inputs.waves],
+            [_row(q) for q in inputs.questions],
+            sorted(inputs.city_names.items()),
+            sorted(inputs.partner_names.items()),
+        )
+    )
+    return ResultsVersion(key=hashlib.sha256(fingerprint.encode()).hexdigest()[:32], inputs=inputs)
+
+
+def survey_results_cached(*, programme: Programme, version: ResultsVersion) -> Results:
+    """`survey_results` in the active language, kept in the cache under `version` (survey_results_version)."""
+    key = f"surveys:results:{programme.pk}:{get_language()}:{_CODE}:{version.key}"
+    results: Results | None = cache.get(key)
+    if results is None:
+        results = survey_results(programme=programme, version=version)
+        cache.set(key, results, RESULTS_CACHE_SECONDS)
+    return results
+
+
+def survey_results(*, programme: Programme, version: ResultsVersion | None = None) -> Results:
+    """Every wave's response rates and indicators for the programme, from the roll-up.
+
+    With `version` (survey_results_version, just read), its waves, questions and names are used rather than read again.
+    """
+    inputs = version.inputs if version else _inputs(programme)
+    waves = inputs.waves
     if not waves:
         return Results(waves=[], computed_at=None, tables=_tables([]))
     questions = defaultdict(list)
-    for q in SurveyQuestion.objects.filter(wave__programme=programme, retired_at__isnull=True).order_by("position", "pk"):
+    for q in inputs.questions:
         questions[q.wave_id].append(q)
     cells = {}
     computed_at = None
-    for row in SurveyIndicator.objects.filter(programme=programme):
-        cells[(row.wave_id, row.metric, row.choice, row.dimension, row.value)] = (row.numerator, row.denominator)
-        computed_at = max(computed_at, row.computed_at) if computed_at else row.computed_at
-    labels, names = (_group_labels() if cells else {}), figure_labels()
+    # Plain tuples, not model instances: building ~1,000 instances was most of this function's time.
+    for wave_id, metric, choice, dim, value, num, den, at in SurveyIndicator.objects.filter(programme=programme).values_list(
+        "wave_id", "metric", "choice", "dimension", "value", "numerator", "denominator", "computed_at"
+    ):
+        cells[(wave_id, metric, choice, dim, value)] = (num, den)
+        computed_at = max(computed_at, at) if computed_at else at
+    labels, names = (_group_labels(inputs) if cells else {}), figure_labels()
 
     by_slice = defaultdict(list)
     for (w, m, c, d, v), nd in cells.items():
