@@ -203,7 +203,7 @@ def main():
     print(f"participants in database: {participants:,}; trainer {user.email}, session {session.pk} in {session.city.name}; "
           f"{len(allowed):,} people the trainer may find from it; {len(cases)} queries")  # fmt: skip
     queries = queries_and_explain(user, session, cases, args.report)
-    in_process = search_cpu(user, session, cases[: 3 * len(set(c.kind for c in cases))])
+    in_process = search_cpu(user, session, cases[: 3 * len({c.kind for c in cases})])
     print("participant_search in-process CPU ms (median), by kind: "
           + ", ".join(f"{kind} {seconds * 1000:.1f}" for kind, seconds in in_process.items()))  # fmt: skip
     print("SQL queries per search (the whole request), by kind: " + ", ".join(f"{k} {n}" for k, n in queries.items()))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,10 +102,14 @@ def participant_search(*, user: User, session: TrainingSession, query: str) -> l
     terms = search_terms(query)
     if terms is None:
         return []
-    status_here = Attendance.objects.filter(session=session, participant_id=OuterRef("pk")).values("status")[:1]
+    # The user's scope, compiled once for the up to five queries below (building and compiling its nested subqueries
+    # was half the CPU of each). As `pk IN (...)` the planner checks it per person read, in the tier's order, instead
+    # of hashing a busy trainer's 112,000 attendances up front, which it chose when the rule was a plain filter.
+    scope_sql, scope_params = participants_for(user).order_by().values("pk").query.sql_with_params()
+    status_here = Attendance.objects.filter(session=session, participant_id=OuterRef("pk")).order_by().values("status")[:1]
     rows = (
         Participant.objects.filter(merged_into__isnull=True, erased_at__isnull=True)
-        .filter(pk__in=participants_for(user).values("pk"))
+        .filter(pk__in=RawSQL(scope_sql, scope_params))
         .annotate(search_key=search_sort_key(terms), session_status=Coalesce(Subquery(status_here), Value("")))
     )
     on_roster = Attendance.objects.filter(session=session).values("participant_id")
