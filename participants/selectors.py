@@ -124,7 +124,12 @@ def participant_search(*, user: User, session: TrainingSession, query: str) -> l
         ranked_before = sum(1 for p in found if p.search_tier < tier)  # type: ignore[attr-defined]  # annotated or set below
         if ranked_before >= SEARCH_LIMIT:
             break
-        in_tier = list(rows.filter(city_id=session.city_id).filter(match).order_by(*SEARCH_ORDER)[: SEARCH_LIMIT - ranked_before])
+        in_tier = list(
+            rows.filter(city_id=session.city_id)
+            .filter(match)
+            .annotate(search_key=search_sort_key(terms, tier=tier))
+            .order_by(*SEARCH_ORDER)[: SEARCH_LIMIT - ranked_before]
+        )
         for p in in_tier:
             p.search_tier = tier  # type: ignore[attr-defined]  # the tier it was read in, for the merge below
         found.extend(in_tier)

@@ -18,7 +18,7 @@ ROSTER_QUERY = 1  # the session's roster from other cities, always asked
 BROAD_NAME_QUERIES = ROSTER_QUERY + 1  # the first tier (names starting with it) has 15 already
 TEXT_MISS_QUERIES = ROSTER_QUERY + 4  # every tier asked: starts, later word starts, business/agency starts, the rest
 PHONE_START_QUERIES = ROSTER_QUERY + 1  # "0812 34": numbers starting with it are the only tier
-PHONE_DIGITS_MISS_QUERIES = ROSTER_QUERY + 2  # "81234": starting with it, then containing it
+PHONE_DIGITS_MISS_QUERIES = ROSTER_QUERY + 3  # "81234": starting +6281234, starting +81234, containing it
 
 
 def person(session, full_name, *, business_name="Toko Kelontong", phone=None, city=None, roster=True, **extra):
@@ -167,3 +167,12 @@ def test_every_query_of_the_people_has_one_order_by_the_tiers(trainer_setup):
         with CaptureQueriesContext(connection) as ctx:
             participant_search(user=user, session=session, query=typed)
         assert ctx.captured_queries and all(q["sql"].count("ORDER BY") == 1 for q in ctx.captured_queries), typed
+
+
+def test_digits_typed_without_the_0_find_indonesian_numbers_before_foreign_ones(trainer_setup):
+    user, session = trainer_setup
+    person(session, "Ana Macau", phone="+85366123456")  # starts "+853 66": a foreign number
+    person(session, "Budi Lokal", phone="+6285366123456")  # "0853 6612 3456" typed as "853 66..."
+    person(session, "Cici Tengah", phone="+6281285366999")  # "85366" inside
+
+    assert names(user, session, "85366") == ["Budi Lokal", "Ana Macau", "Cici Tengah"]
