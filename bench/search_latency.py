@@ -22,6 +22,11 @@ What it measures:
      and the server's CPU time per search;
   6. closed loop, --clients clients for --seconds: searches/s, p50 / p95 / p99, errors.
 Target (issue 16): p95 < 50 ms.
+
+With --explain-only it stops after step 3 and instead runs every search of the mix in-process under EXPLAIN
+(ANALYZE, BUFFERS): the database's time and pages per search, by kind (what a busy machine disturbs least):
+
+    DATABASE_URL=postgres:///umkm_bench .venv/bin/python bench/search_latency.py --explain-only --queries 180
 """
 
 import argparse
@@ -153,6 +158,37 @@ def queries_and_explain(user, session, cases, report: Path) -> dict[str, int]:
     return counts
 
 
+def database_times(user, session, cases) -> list[str]:
+    """EXPLAIN (ANALYZE, BUFFERS) of every query of every search in the mix, summed per search: the database's own
+    time and pages per kind (median, p95, max) and overall. Read on a busy machine, the pages say more than the ms."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from participants.selectors import participant_search
+
+    per_kind: dict[str, list[tuple[float, int, int]]] = {}
+    for case in cases:
+        with CaptureQueriesContext(connection) as ctx:
+            participant_search(user=user, session=session, query=case.query)
+        ms = pages = 0
+        for query in ctx.captured_queries:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + query["sql"])
+                plan = cursor.fetchone()[0][0]
+            ms += plan["Execution Time"]
+            pages += plan["Plan"]["Shared Hit Blocks"] + plan["Plan"]["Shared Read Blocks"]
+        per_kind.setdefault(case.kind, []).append((ms, pages, len(ctx.captured_queries)))
+    lines = [f"{'kind':<16} {'n':>4} {'db ms p50':>10} {'p95':>8} {'max':>8} {'pages p50':>10} {'max':>8} {'queries':>8}"]
+    every = [v for values in per_kind.values() for v in values]
+    for kind, values in [*per_kind.items(), ("all", every)]:
+        ms_, pages_ = sorted(v[0] for v in values), sorted(v[1] for v in values)
+        lines.append(
+            f"{kind:<16} {len(values):4d} {statistics.median(ms_):10.2f} {percentile(ms_, 95):8.2f} {ms_[-1]:8.2f} "
+            f"{statistics.median(pages_):10.0f} {pages_[-1]:8d} {max(v[2] for v in values):8d}"
+        )
+    return lines
+
+
 def search_cpu(user, session, cases, repeat: int = 3) -> dict[str, float]:
     """CPU seconds of this process per call of participant_search, by kind (the median of `repeat` calls each):
     the Python side of a search (building, compiling and reading its queries), without the database's time."""
@@ -184,7 +220,11 @@ def main():
     parser.add_argument("--email", default="", help="the trainer (default: the one with the most sessions)")
     parser.add_argument("--session", type=int, default=0, help="the session searched from (default: picked)")
     parser.add_argument("--report", type=Path, default=ROOT / "var/bench/search_explain.txt")
-    parser.add_argument("--explain-only", action="store_true", help="steps 1-3 only (no server, no timings): plans and CPU")
+    parser.add_argument(
+        "--explain-only",
+        action="store_true",
+        help="steps 1-3 only, no server: plans, CPU in-process, and the database time and pages of every search in the mix",
+    )
     args = parser.parse_args()
 
     import django
@@ -209,6 +249,8 @@ def main():
     print("SQL queries per search (the whole request), by kind: " + ", ".join(f"{k} {n}" for k, n in queries.items()))
     print(f"EXPLAIN (ANALYZE, BUFFERS) of every query of the people, by kind: {args.report}")
     if args.explain_only:
+        print("\ndatabase time of every search in the mix (EXPLAIN ANALYZE of each of its queries, summed):")
+        print("\n".join(database_times(user, session, cases)))
         return
     connection.close()  # gunicorn's workers open their own
     cookie, store = logged_in_cookie(user)

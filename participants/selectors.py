@@ -110,21 +110,21 @@ def participant_search(*, user: User, session: TrainingSession, query: str) -> l
     rows = (
         Participant.objects.filter(merged_into__isnull=True, erased_at__isnull=True)
         .filter(pk__in=RawSQL(scope_sql, scope_params))  # noqa: S611  Django's own SQL for the scope, values kept as parameters
-        .annotate(search_key=search_sort_key(terms), session_status=Coalesce(Subquery(status_here), Value("")))
+        .annotate(session_status=Coalesce(Subquery(status_here), Value("")))
     )
     on_roster = Attendance.objects.filter(session=session).values("participant_id")
-    found = list(
+    found: list[Participant] = list(
         rows.filter(pk__in=on_roster)
         .exclude(city_id=session.city_id)
         .filter(search_filter(terms))
-        .annotate(search_tier=search_tier(terms))
+        .annotate(search_key=search_sort_key(terms), search_tier=search_tier(terms))
         .order_by("search_tier", *SEARCH_ORDER)[:SEARCH_LIMIT]
     )
     for tier, match in enumerate(search_tiers(terms)):
-        ranked_before = sum(1 for p in found if p.search_tier < tier)  # type: ignore[attr-defined]  # annotated or set below
+        ranked_before = len([p for p in found if p.search_tier < tier])  # type: ignore[attr-defined]  # annotated or set below
         if ranked_before >= SEARCH_LIMIT:
             break
-        in_tier = list(
+        in_tier: list[Participant] = list(
             rows.filter(city_id=session.city_id)
             .filter(match)
             .annotate(search_key=search_sort_key(terms, tier=tier))
