@@ -12,8 +12,9 @@ What it measures:
   2. draws a query mix from real rows the trainer may find (bench/search_mix.py): name fragments of 3-5
      letters, whole names, name prefixes, phone fragments as people type them ("0812 34", "+62812-34",
      "81234", "0812-3456-7890"), business names, and misses;
-  3. SQL queries per search for each kind, in-process, and EXPLAIN (ANALYZE, BUFFERS) of the main query
-     of each kind, written to --report (default var/bench/search_explain.txt);
+  3. SQL queries per search for each kind, in-process, and EXPLAIN (ANALYZE, BUFFERS) of every query of the
+     people (one per tier read) of each kind, written to --report (default var/bench/search_explain.txt);
+     the CPU of participant_search itself per kind, in-process (time.process_time);
   4. starts gunicorn (2 sync workers, DEBUG off, bench.settings = production settings), sends every query
      once and checks the results (bench/search_mix.check_results: in scope, containing what was typed,
      exact and prefix matches first, misses empty): any wrong result fails the run;
@@ -21,6 +22,11 @@ What it measures:
      and the server's CPU time per search;
   6. closed loop, --clients clients for --seconds: searches/s, p50 / p95 / p99, errors.
 Target (issue 16): p95 < 50 ms.
+
+With --explain-only it stops after step 3 and instead runs every search of the mix in-process under EXPLAIN
+(ANALYZE, BUFFERS): the database's time and pages per search, by kind (what a busy machine disturbs least):
+
+    DATABASE_URL=postgres:///umkm_bench .venv/bin/python bench/search_latency.py --explain-only --queries 180
 """
 
 import argparse
@@ -123,7 +129,11 @@ def logged_in_cookie(user) -> tuple[str, object]:
 
 
 def queries_and_explain(user, session, cases, report: Path) -> dict[str, int]:
-    """SQL queries per search by kind, and EXPLAIN ANALYZE of each kind's main query into the report."""
+    """SQL queries per search by kind, and EXPLAIN ANALYZE of every query of each kind's search into the report.
+
+    The search reads tier by tier (participants/search.py), so a search is one or more queries of the people:
+    each is explained, in the order the search sent them.
+    """
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -137,14 +147,60 @@ def queries_and_explain(user, session, cases, report: Path) -> dict[str, int]:
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(path, HTTP_HX_REQUEST="true").status_code == 200, path
         counts[kind] = len(ctx.captured_queries)
-        main = next(q["sql"] for q in ctx.captured_queries if "LIKE" in q["sql"] and "LIMIT" in q["sql"])
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + main)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        explains.append(f"### {kind}: q={case.query!r}\n\n{main}\n\n{plan}\n")
+        searches = [q["sql"] for q in ctx.captured_queries if "LIKE" in q["sql"] and "LIMIT" in q["sql"]]
+        for n, sql in enumerate(searches, 1):
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            explains.append(f"### {kind}: q={case.query!r}, query {n} of {len(searches)}\n\n{sql}\n\n{plan}\n")
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("\n".join(explains))
     return counts
+
+
+def database_times(user, session, cases) -> list[str]:
+    """EXPLAIN (ANALYZE, BUFFERS) of every query of every search in the mix, summed per search: the database's own
+    time and pages per kind (median, p95, max) and overall. Read on a busy machine, the pages say more than the ms."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from participants.selectors import participant_search
+
+    per_kind: dict[str, list[tuple[float, int, int]]] = {}
+    for case in cases:
+        with CaptureQueriesContext(connection) as ctx:
+            participant_search(user=user, session=session, query=case.query)
+        ms = pages = 0
+        for query in ctx.captured_queries:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + query["sql"])
+                plan = cursor.fetchone()[0][0]
+            ms += plan["Execution Time"]
+            pages += plan["Plan"]["Shared Hit Blocks"] + plan["Plan"]["Shared Read Blocks"]
+        per_kind.setdefault(case.kind, []).append((ms, pages, len(ctx.captured_queries)))
+    lines = [f"{'kind':<16} {'n':>4} {'db ms p50':>10} {'p95':>8} {'max':>8} {'pages p50':>10} {'max':>8} {'queries':>8}"]
+    every = [v for values in per_kind.values() for v in values]
+    for kind, values in [*per_kind.items(), ("all", every)]:
+        ms_, pages_ = sorted(v[0] for v in values), sorted(v[1] for v in values)
+        lines.append(
+            f"{kind:<16} {len(values):4d} {statistics.median(ms_):10.2f} {percentile(ms_, 95):8.2f} {ms_[-1]:8.2f} "
+            f"{statistics.median(pages_):10.0f} {pages_[-1]:8d} {max(v[2] for v in values):8d}"
+        )
+    return lines
+
+
+def search_cpu(user, session, cases, repeat: int = 3) -> dict[str, float]:
+    """CPU seconds of this process per call of participant_search, by kind (the median of `repeat` calls each):
+    the Python side of a search (building, compiling and reading its queries), without the database's time."""
+    from participants.selectors import participant_search
+
+    per_kind: dict[str, list[float]] = {}
+    for case in cases:
+        for _ in range(repeat):
+            started = time.process_time()
+            participant_search(user=user, session=session, query=case.query)
+            per_kind.setdefault(case.kind, []).append(time.process_time() - started)
+    return {kind: statistics.median(values) for kind, values in per_kind.items()}
 
 
 def row(label, values, cpu=None, queries=None):
@@ -164,6 +220,11 @@ def main():
     parser.add_argument("--email", default="", help="the trainer (default: the one with the most sessions)")
     parser.add_argument("--session", type=int, default=0, help="the session searched from (default: picked)")
     parser.add_argument("--report", type=Path, default=ROOT / "var/bench/search_explain.txt")
+    parser.add_argument(
+        "--explain-only",
+        action="store_true",
+        help="steps 1-3 only, no server: plans, CPU in-process, and the database time and pages of every search in the mix",
+    )
     args = parser.parse_args()
 
     import django
@@ -182,6 +243,15 @@ def main():
     print(f"participants in database: {participants:,}; trainer {user.email}, session {session.pk} in {session.city.name}; "
           f"{len(allowed):,} people the trainer may find from it; {len(cases)} queries")  # fmt: skip
     queries = queries_and_explain(user, session, cases, args.report)
+    in_process = search_cpu(user, session, cases[: 3 * len({c.kind for c in cases})])
+    print("participant_search in-process CPU ms (median), by kind: "
+          + ", ".join(f"{kind} {seconds * 1000:.1f}" for kind, seconds in in_process.items()))  # fmt: skip
+    print("SQL queries per search (the whole request), by kind: " + ", ".join(f"{k} {n}" for k, n in queries.items()))
+    print(f"EXPLAIN (ANALYZE, BUFFERS) of every query of the people, by kind: {args.report}")
+    if args.explain_only:
+        print("\ndatabase time of every search in the mix (EXPLAIN ANALYZE of each of its queries, summed):")
+        print("\n".join(database_times(user, session, cases)))
+        return
     connection.close()  # gunicorn's workers open their own
     cookie, store = logged_in_cookie(user)
     paths = [(c, f"/trainer/sessions/{session.pk}/search/?" + urllib.parse.urlencode({"q": c.query})) for c in cases]
@@ -250,7 +320,7 @@ def main():
             f"\nclosed loop, {args.clients} clients for {wall:.0f} s: {len(ok) / wall:.1f} searches/s, errors {len(done) - len(ok)}"
         )
         print(row(f"{args.clients} clients", ok, cpu_per))
-        print(f"\nEXPLAIN ANALYZE of each kind's main query: {args.report}")
+        print(f"\nEXPLAIN ANALYZE of each kind's queries: {args.report}")
         print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     finally:
         server.terminate()
