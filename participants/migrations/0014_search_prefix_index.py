@@ -30,6 +30,9 @@ def create_indexes(apps, schema_editor):
         return
     for name, columns in BTREES.items():
         schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON participants_participant ({columns})")
+    # Expression indexes have no statistics until the table is analysed, and nothing else triggers that:
+    # without them the planner guesses the prefix ranges' sizes (100x off at 1,000,000 people).
+    schema_editor.execute("ANALYZE participants_participant")
 
 
 def drop_indexes(apps, schema_editor):
