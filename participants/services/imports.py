@@ -41,7 +41,7 @@ from ..models import (
 from ..phones import phone_normalise
 from ..validators import nib_is_valid
 from .import_files import import_file_iter_rows
-from .matching import Match, NameIndex, Person, participants_find_matches_many
+from .matching import Match, NameIndex, Person, participants_find_matches_many, participants_with_phones
 from .registration import _kind_for
 
 CHUNK_ROWS = 2_000
@@ -182,13 +182,9 @@ def _row_check(row: dict[str, str], sessions: dict[str, TrainingSession]) -> dic
 
 
 def _existing_by_phone(phones: set[str]) -> dict[str, int]:
-    found = {}
-    for pk, phone in (
-        Participant.objects.filter(phone__in=phones, merged_into__isnull=True, erased_at__isnull=True)
-        .order_by("-pk")
-        .values_list("pk", "phone")
-    ):
-        found[phone] = pk  # the oldest record wins
+    found: dict[str, int] = {}
+    for pk, phone in participants_with_phones(phones=phones):
+        found.setdefault(phone, pk)  # the oldest record wins
     return found
 
 

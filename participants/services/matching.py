@@ -1,7 +1,9 @@
 """Recognising a person who comes back: same phone, same NIB, or a similar name with a similar business in the same city."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 from rapidfuzz import fuzz, process, utils
 
@@ -17,6 +19,34 @@ class Match:
     participant: Participant
     reason: str  # "phone", "nib" or "name"
     score: int  # 100 for exact phone/NIB
+
+
+# `phone = ANY(<thousands of literals>)` makes PostgreSQL's planner pick the phone's trigram index
+# (participant_phone_trgm, for search), whose posting lists for "+62", "628"... are most of the table:
+# 4-20 s for 2,000 phones at 100,000 people, minutes at 1,000,000. A join with the unnested list is
+# planned per phone on the btree (or as one hash join): milliseconds.
+_PEOPLE_WITH_PHONES_SQL = """
+SELECT p.id, p.phone FROM participants_participant p
+JOIN unnest(%s::text[]) AS wanted(phone) ON p.phone = wanted.phone
+WHERE {active} ORDER BY p.id
+"""
+
+
+def participants_with_phones(*, phones: Collection[str], active_only: bool = True) -> list[tuple[int, str]]:
+    """(id, phone) of the people with any of these E.164 phones, oldest first; only active records
+    (not merged away, not erased) unless `active_only` is False. One indexed query however many phones."""
+    wanted = sorted({phone for phone in phones if phone})
+    if not wanted:
+        return []
+    if connection.vendor != "postgresql":
+        people = Participant.objects.filter(phone__in=wanted)
+        if active_only:
+            people = people.filter(merged_into__isnull=True, erased_at__isnull=True)
+        return list(people.order_by("pk").values_list("pk", "phone"))
+    active = "p.merged_into_id IS NULL AND p.erased_at IS NULL" if active_only else "TRUE"
+    with connection.cursor() as cursor:
+        cursor.execute(_PEOPLE_WITH_PHONES_SQL.format(active=active), [wanted])
+        return [(int(pk), str(phone)) for pk, phone in cursor.fetchall()]
 
 
 def _name_tokens(name: str) -> list[str]:
