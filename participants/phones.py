@@ -18,7 +18,8 @@ _NOT_DIGITS = re.compile(r"\D")
 _FAST_SHAPE = re.compile(r"\(?\+?[0-9][0-9 ().-]{6,30}[0-9]")
 _ASCII_NOT_DIGITS = re.compile(r"[^0-9]")
 _ID_METADATA = phonenumbers.PhoneMetadata.metadata_for_region(DEFAULT_REGION)
-assert _ID_METADATA is not None and _ID_METADATA.mobile is not None
+if _ID_METADATA is None or _ID_METADATA.mobile is None or _ID_METADATA.general_desc is None:  # pragma: no cover
+    raise ImportError("phonenumbers has no metadata for Indonesian mobiles")
 
 
 def _desc_matcher(desc: phonenumbers.PhoneNumberDesc) -> tuple[re.Pattern[str], frozenset[int]]:

@@ -15,7 +15,26 @@ from hypothesis import strategies as st
 from participants import phones
 from participants.phones import _indonesian_mobile_fast, _phone_normalise_parsed, phone_normalise
 
-PREFIXES = ["", "0", "+62", "62", "+62 ", "+62-", "(+62)", "(+62) ", "(0", "+620", "620", "0062", "00", "62 0", "+", "6", "+1", "+65"]
+PREFIXES = [
+    "",
+    "0",
+    "+62",
+    "62",
+    "+62 ",
+    "+62-",
+    "(+62)",
+    "(+62) ",
+    "(0",
+    "+620",
+    "620",
+    "0062",
+    "00",
+    "62 0",
+    "+",
+    "6",
+    "+1",
+    "+65",
+]
 SEPARATORS = ["", "", "", " ", "-", ".", "(", ")", "  ", " - ", "/", "\u00a0"]
 JUNK = ["", "", "", "", "x", "a", "#", "+", "*", "\u0660", "٢", "ext 12", ";", ",", "  ", "\t", "ke", "tel:"]
 
