@@ -400,7 +400,7 @@ def counted_attendance_fill_new(*, participant_ids: Iterable[int]) -> set[Slice]
                     programme_id=programme_id, columns=_REBUILD_COLUMNS, attendances="people_attendances"
                 )
                 cursor.execute(_FILL_NEW_SQL.format(fields=fields, counted=counted), [batch, programme_id, *params])
-                touched |= {tuple(row) for row in cursor.fetchall()}  # type: ignore[misc]
+                touched |= {tuple(row) for row in cursor.fetchall()}
     return touched
 
 
