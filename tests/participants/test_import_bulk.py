@@ -194,3 +194,31 @@ def test_the_phone_lookup_is_planned_on_the_btree_not_the_trigram_index():
         cursor.execute("EXPLAIN " + _PEOPLE_WITH_PHONES_SQL.format(active="TRUE"), [phones])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "trgm" not in plan
+
+
+def test_the_word_index_finds_exactly_the_names_a_scan_of_every_word_finds():
+    import random
+
+    from participants.services.matching import NameIndex, _name_tokens
+    from tests.factories import CityFactory
+
+    rng = random.Random(16)
+    syllables = ["ka", "ri", "to", "la", "me", "sa", "nu", "wi", "da", "go", "an", "i"]
+
+    def word() -> str:
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(1, 4))).capitalize()
+
+    city = CityFactory()
+    names = sorted({f"{word()} {word()}" + (f"-{word()}" if rng.random() < 0.2 else "") for _ in range(80)})
+    for name in names:
+        ParticipantFactory(city=city, full_name=name)
+    index = NameIndex()
+    index.load({city.pk})
+    known = index._names[city.pk]
+    found = 0
+    for _ in range(300):
+        for token in _name_tokens(f"{word()} {word()}{word()}"):
+            scanned = {i for i, name in enumerate(known) for w in name.lower().split() if token in w}
+            assert index._names_containing(city.pk, token) == scanned, token
+            found += bool(scanned)
+    assert found > 50  # most tokens are found somewhere: the comparison is not between empty sets
