@@ -116,6 +116,9 @@ def _sorted_name(name: str) -> str:
     return " ".join(sorted(utils.default_process(name or "").split()))
 
 
+_ASKED_KEPT = 10_000
+
+
 class NameIndex:
     """The distinct names of the active people of each city, loaded once per city, for matching many people.
 
@@ -185,6 +188,8 @@ class NameIndex:
             hits = process.extract(
                 key, [keys[i] for i in candidates], scorer=fuzz.ratio, processor=None, score_cutoff=NAME_SIMILARITY, limit=None
             )
+            if len(self._asked) >= _ASKED_KEPT:  # most names in a list are asked once: a bounded memo, not one per row
+                self._asked.clear()
             found = self._asked[(city_id, key)] = [self._names[city_id][candidates[index]] for _key, _score, index in hits]
         return found
 
