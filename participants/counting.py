@@ -31,19 +31,23 @@ Slice = tuple[int, int, int, str, dt.date, int]
 COUNTED_COLUMNS = ("session_id", "city_id", "partner_id", "audience", "day", "starts_at", "attendance_id", "is_woman")
 
 
-def counted_attendances_sql(*, programme_id: int, columns: Sequence[str]) -> tuple[str, list]:
+def counted_attendances_sql(
+    *, programme_id: int, columns: Sequence[str], attendances: str = "participants_attendance"
+) -> tuple[str, list]:
     """(sql, params): one row per counted person of the programme, their counting attendance, with `columns`.
 
     `columns` are expressions over `a` (participants_attendance), `s` (sessions_app_trainingsession)
     and `p` (participants_participant), e.g. "a.session_id" or "p.gender"; the rows carry them
     under their plain names (session_id, gender), plus `rn`. Use it as a subquery or CTE.
+    `attendances` names where the attendance rows come from: the table, or a CTE of it holding all
+    the attendances of some people (the rule is per person, so it then counts exactly those people).
     """
     selected = ", ".join(columns)
     sql = f"""
 SELECT * FROM (
     SELECT {selected},
            ROW_NUMBER() OVER (PARTITION BY a.participant_id ORDER BY s.starts_at, a.id) AS rn
-    FROM participants_attendance a
+    FROM {attendances} a
     JOIN sessions_app_trainingsession s ON s.id = a.session_id
     JOIN participants_participant p ON p.id = a.participant_id
     WHERE s.programme_id = %s
@@ -430,6 +434,53 @@ def _counted_attendance_rebuild_portable(*, programme_id: int) -> int:
                 continue
             differences += 1
     return differences
+
+
+_FILL_NEW_BATCH = 5_000
+# The people's attendances first (by the participant index), then the rule over them: planned from
+# the few people, whatever the statistics say about the programme's sessions.
+_FILL_NEW_SQL = """
+WITH people_attendances AS MATERIALIZED (
+    SELECT * FROM participants_attendance WHERE participant_id = ANY(%s)
+), written AS (
+    INSERT INTO participants_countedattendance (programme_id, {fields})
+    SELECT %s, {fields} FROM ({counted}) raw
+    RETURNING programme_id, city_id, partner_id, audience, day, session_id
+)
+SELECT DISTINCT programme_id, city_id, partner_id, audience, day, session_id FROM written
+"""
+
+
+def counted_attendance_fill_new(*, participant_ids: Iterable[int]) -> set[Slice]:
+    """counted_attendance_sync for people created in the caller's transaction (an import's new people).
+
+    Nobody else can see them before the commit and they have no counted rows yet, so their counted
+    attendances are inserted straight from the rule (counted_attendances_sql over their own
+    attendances) in one statement per programme and batch of people, with no lock to take. Call it
+    once their attendances are all written. Returns the slices written to.
+    """
+    ids = sorted({int(pk) for pk in participant_ids})
+    if not ids:
+        return set()
+    if connection.vendor != "postgresql":
+        return counted_attendance_sync(participant_ids=ids)
+    fields = ", ".join(_FIELDS)
+    touched: set[Slice] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), _FILL_NEW_BATCH):
+            batch = ids[start : start + _FILL_NEW_BATCH]
+            cursor.execute(
+                "SELECT DISTINCT s.programme_id FROM participants_attendance a"
+                " JOIN sessions_app_trainingsession s ON s.id = a.session_id WHERE a.participant_id = ANY(%s)",
+                [batch],
+            )
+            for (programme_id,) in sorted(cursor.fetchall()):
+                counted, params = counted_attendances_sql(
+                    programme_id=programme_id, columns=_REBUILD_COLUMNS, attendances="people_attendances"
+                )
+                cursor.execute(_FILL_NEW_SQL.format(fields=fields, counted=counted), [batch, programme_id, *params])
+                touched |= {tuple(row) for row in cursor.fetchall()}
+    return touched
 
 
 def counted_attendance_follow_session(*, session_id: int) -> set[Slice]:

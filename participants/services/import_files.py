@@ -14,8 +14,9 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import IO
+from xml.etree.ElementTree import Element
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -222,11 +223,11 @@ def _column_of(reference: str | None, previous: int) -> int:
     return column
 
 
-def _cell_text(cell, shared_strings) -> str:
+def _cell_text(cell: Element, shared_strings: Sequence[object]) -> str:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         return "".join(t.text or "" for t in cell.iter(_TEXT))
-    value = cell.findtext(_VALUE)
+    value: str | None = cell.findtext(_VALUE)
     if value is None:
         return ""
     if kind == "s":
@@ -238,7 +239,7 @@ def _cell_text(cell, shared_strings) -> str:
     return value  # str (a formula's text), e (an error like #N/A), d (an ISO date)
 
 
-def _sheet_rows(source, shared_strings) -> Iterator[list[str]]:
+def _sheet_rows(source: IO[bytes], shared_strings: Sequence[object]) -> Iterator[list[str]]:
     """Rows as lists of text; cells past MAX_COLUMNS are dropped as they are read, so a row costs at most that."""
     from xml.etree.ElementTree import iterparse
 
