@@ -2,6 +2,7 @@
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -117,6 +118,8 @@ def _sorted_name(name: str) -> str:
 
 
 _ASKED_KEPT = 10_000
+_CONTAINING_KEPT = 1_000_000  # name ids (8 MiB of references to ints the index already holds)
+_CONTAINING_WORTH = 5  # a token in fewer names than this (a long, rare one) is gathered again when asked
 
 
 class NameIndex:
@@ -135,6 +138,8 @@ class NameIndex:
         self._words: dict[int, list[tuple[str, list[int]]]] = {}
         self._grams: dict[int, dict[str, list[int]]] = {}
         self._asked: dict[tuple[int, str], list[str]] = {}
+        self._containing: dict[tuple[int, str], tuple[int, ...]] = {}
+        self._containing_held = 0
 
     def load(self, city_ids: set[int]) -> None:
         missing = city_ids - self._names.keys()
@@ -164,30 +169,43 @@ class NameIndex:
                     grams.setdefault(gram, []).append(position)
             self._grams[city_id] = grams
 
-    def _names_containing(self, city_id: int, token: str) -> set[int]:
-        """The names in which `token` occurs (tokens hold no space, so within one of their words).
+    def _names_containing(self, city_id: int, token: str) -> Collection[int]:
+        """The names in which `token` occurs (tokens hold no space, so within one of their words), each once.
 
         Not a scan of the city's words per token (48 of 57 s of a 40,000-row preview did that): the
         words holding every trigram of the token, then the containment itself on those few.
         """
+        found = self._containing.get((city_id, token))
+        if found is not None:
+            return found
         grams = self._grams.get(city_id, {})
         postings = sorted((grams.get(token[i : i + 3], []) for i in range(len(token) - 2)), key=len)
         if not postings or not postings[0]:
-            return set()
+            return ()
         positions = set(postings[0]).intersection(*postings[1:])
         words = self._words[city_id]
-        return {i for position in positions if token in words[position][0] for i in words[position][1]}
+        found = tuple(set().union(*(words[position][1] for position in positions if token in words[position][0])))
+        # Tokens come back row after row: a short one is in thousands of names (0.5 ms to gather at 170,000
+        # names), a middling one in tens but its trigrams' postings are long (0.17 ms). What was gathered is
+        # kept, as tuples (8 bytes a name), up to _CONTAINING_KEPT names in all, then forgotten at once.
+        if len(found) >= _CONTAINING_WORTH:
+            if self._containing_held + len(found) > _CONTAINING_KEPT:
+                self._containing.clear()
+                self._containing_held = 0
+            self._containing[(city_id, token)] = found
+            self._containing_held += len(found)
+        return found
 
     def similar(self, city_id: int, full_name: str) -> list[str]:
         """Known names in the city sharing a name token and whose sorted tokens are within NAME_SIMILARITY."""
         key = _sorted_name(full_name)
         found = self._asked.get((city_id, key))
         if found is None:
-            candidates = sorted(set().union(*(self._names_containing(city_id, t) for t in _name_tokens(full_name))))
+            candidates = list(set().union(*(self._names_containing(city_id, t) for t in _name_tokens(full_name))))
             keys = self._keys.get(city_id, [])
-            hits = process.extract(
-                key, [keys[i] for i in candidates], scorer=fuzz.ratio, processor=None, score_cutoff=NAME_SIMILARITY, limit=None
-            )
+            # the candidates' keys picked in C (itemgetter), not a Python loop: thousands per name for a common token
+            choices = [keys[i] for i in candidates] if len(candidates) < 2 else itemgetter(*candidates)(keys)
+            hits = process.extract(key, choices, scorer=fuzz.ratio, processor=None, score_cutoff=NAME_SIMILARITY, limit=None)
             if len(self._asked) >= _ASKED_KEPT:  # most names in a list are asked once: a bounded memo, not one per row
                 self._asked.clear()
             found = self._asked[(city_id, key)] = [self._names[city_id][candidates[index]] for _key, _score, index in hits]

@@ -219,6 +219,83 @@ def test_the_word_index_finds_exactly_the_names_a_scan_of_every_word_finds():
     for _ in range(300):
         for token in _name_tokens(f"{word()} {word()}{word()}"):
             scanned = {i for i, name in enumerate(known) for w in name.lower().split() if token in w}
-            assert index._names_containing(city.pk, token) == scanned, token
+            assert set(index._names_containing(city.pk, token)) == scanned, token
             found += bool(scanned)
     assert found > 50  # most tokens are found somewhere: the comparison is not between empty sets
+
+
+def test_bulk_matching_gives_exactly_the_rule_a_scan_of_every_record_gives(monkeypatch):
+    """participants_find_matches_many (the word index, its memo of tokens, forgotten when full) against the
+    rule applied to every record: a name token (3 characters or more) inside the record's name, a similar
+    name (token_sort_ratio >= 85) and a similar business when both are known, in the same city, active records
+    only. Generated names sharing syllables, plus short names, accents and case, the same name in another city,
+    erased and merged people."""
+    import random
+
+    from django.utils import timezone
+    from rapidfuzz import fuzz, utils
+
+    from participants.services import matching
+    from participants.services.matching import NAME_SIMILARITY, Match, NameIndex, Person, _name_score, _name_tokens
+    from tests.factories import CityFactory
+
+    monkeypatch.setattr(matching, "_CONTAINING_KEPT", 40)  # the memo is forgotten again and again
+    monkeypatch.setattr(matching, "_CONTAINING_WORTH", 2)
+    rng = random.Random(1616)
+    syllables = ["ka", "ri", "to", "la", "me", "sa", "nu", "wi", "dé", "go", "an", "i", "Ö"]
+
+    def word() -> str:
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(1, 3))).capitalize()
+
+    def name() -> str:
+        return rng.choice([f"{word()} {word()}", f"{word()}", f"{word()} {word()} {word()}".upper(), f"{word()}-{word()}"])
+
+    city, other = CityFactory(), CityFactory()
+    businesses = ["", "Dapur Sari", "Warung Sari", "Toko Kue Lestari", "Sari Jaya"]
+    people = [
+        ParticipantFactory(
+            city=rng.choice([city, city, other]), full_name=name(), business_name=rng.choice(businesses), agency=""
+        )
+        for _ in range(150)
+    ]
+    for p in people[:10]:
+        ParticipantFactory(city=p.city, full_name=p.full_name, business_name=p.business_name)  # same name twice
+    gone = rng.sample(people, 12)
+    for p in gone[:6]:
+        Participant.objects.filter(pk=p.pk).update(erased_at=timezone.now())
+    for p in gone[6:]:
+        Participant.objects.filter(pk=p.pk).update(merged_into=people[-1] if p is not people[-1] else people[0])
+    asked = [
+        Person(city_id=city.pk, full_name=p.full_name[:-1] + "a", business_name=rng.choice(businesses))
+        for p in rng.sample(people, 60)
+    ]
+    asked += [Person(city_id=city.pk, full_name=name(), business_name=rng.choice(businesses)) for _ in range(200)]
+    asked += [Person(city_id=city.pk, full_name=n) for n in ("Al", "Ka Ri", "SARI", "sári", "", "  ")]
+    asked += [Person(city_id=None, full_name=people[0].full_name)]
+
+    records = list(Participant.objects.filter(merged_into__isnull=True, erased_at__isnull=True).order_by("pk"))
+
+    def by_the_rule(person: Person) -> list[tuple[int, str, int]]:
+        tokens = _name_tokens(person.full_name)
+        found = []
+        for p in records:
+            if not (person.city_id and tokens and p.city_id == person.city_id):
+                continue
+            if not any(t in p.full_name.lower() for t in tokens):
+                continue
+            if fuzz.token_sort_ratio(person.full_name, p.full_name, processor=utils.default_process) < NAME_SIMILARITY:
+                continue
+            score = _name_score(person.full_name, person.business_name, p)
+            if score is not None:
+                found.append(Match(p, "name", score))
+        return [(m.participant.pk, m.reason, m.score) for m in sorted(found, key=lambda m: -m.score)[:5]]
+
+    index = NameIndex()
+    many = matching.participants_find_matches_many(people=asked, names=index)
+    expected = [by_the_rule(person) for person in asked]
+    assert [[(m.participant.pk, m.reason, m.score) for m in ms] for ms in many] == expected
+    assert sum(bool(e) for e in expected) > 12  # a good number are found: not a comparison of empty lists
+    assert not {m.participant.pk for ms in many for m in ms} & {p.pk for p in gone}
+    # asked again through the same index (its memos warm), the same answers
+    again = matching.participants_find_matches_many(people=asked, names=index)
+    assert [[(m.participant.pk, m.score) for m in ms] for ms in again] == [[(pk, s) for pk, _r, s in e] for e in expected]
