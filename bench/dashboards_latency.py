@@ -38,10 +38,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.measure import percentile, process_tree_cpu, wait_ready  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("DJANGO_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "umkm-bench-static-dashboards"))
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 KSP_EMAIL = "ksp@example.org"
 POLICY_EMAIL = "policy@example.org"
 
@@ -93,26 +95,6 @@ def pages(*, programme=None) -> list[Page]:
     ]
 
 
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))]
-
-
-def process_tree_cpu(pid: int) -> float:
-    """User+system CPU seconds of a process and its children (gunicorn master and workers)."""
-    total, pids = 0.0, [pid]
-    while pids:
-        current = pids.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pids.extend(int(c) for c in (task / "children").read_text().split())
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
-
-
 def fetch(port: int, path: str, headers: dict) -> tuple[float, int, int]:
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -121,17 +103,6 @@ def fetch(port: int, path: str, headers: dict) -> tuple[float, int, int]:
     body = response.read()
     conn.close()
     return time.perf_counter() - started, response.status, len(body)
-
-
-def wait_ready(port: int, timeout: float = 300.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if fetch(port, "/healthz", {})[1] in (200, 503):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def query_counts(page_list: list[Page], clients: dict) -> dict[str, tuple[int, int]]:
@@ -223,7 +194,7 @@ def main() -> None:
             cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
         )  # fmt: skip
         try:
-            wait_ready(args.port)
+            wait_ready(args.port, timeout=300.0)
             for _ in range(args.warmup):
                 for page in page_list:
                     _t, status, _size = fetch(args.port, page.path, headers[page.who])

@@ -30,33 +30,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.measure import percentile, process_tree_cpu, wait_ready  # noqa: E402
+
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 STATIC_ROOT = Path(tempfile.gettempdir()) / "umkm-bench-static"
 os.environ.setdefault("DJANGO_STATIC_ROOT", str(STATIC_ROOT))
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
-
-
-def process_tree_cpu(pid: int) -> float:
-    """User+system CPU seconds of a process and its children (gunicorn master and workers)."""
-    total, pids = 0.0, [pid]
-    while pids:
-        current = pids.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
-            for task in Path(f"/proc/{current}/task").iterdir():
-                children = (task / "children").read_text().split()
-                pids.extend(int(c) for c in children)
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
 
 
 def get(port: int, path: str, cookie: str) -> tuple[float, int, int]:
@@ -67,17 +46,6 @@ def get(port: int, path: str, cookie: str) -> tuple[float, int, int]:
     body = response.read()
     conn.close()
     return time.perf_counter() - started, response.status, len(body)
-
-
-def wait_ready(port: int, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if get(port, "/healthz", "")[1] in (200, 503):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def main():
@@ -131,7 +99,7 @@ def main():
         env=env,
     )  # fmt: skip
     try:
-        wait_ready(args.port)
+        wait_ready(args.port, timeout=30.0)
         variants = {"floor": "/bench/floor/", "KSP view": "/monitoring/ksp/", "progress API": "/api/v1/progress/"}
         for _ in range(args.warmup):
             for path in variants.values():

@@ -46,29 +46,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+from bench.measure import percentile, process_tree_cpu, wait_ready  # noqa: E402
+
 RESULT_ID = re.compile(r'id="search-person-(\d+)"')
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
-
-
-def process_tree_cpu(pid: int) -> float:
-    """User+system CPU seconds of a process and its children (gunicorn master and workers)."""
-    total, pids = 0.0, [pid]
-    while pids:
-        current = pids.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pids.extend(int(c) for c in (task / "children").read_text().split())
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
 
 
 def get(port: int, path: str, cookie: str) -> tuple[float, int, str]:
@@ -79,17 +59,6 @@ def get(port: int, path: str, cookie: str) -> tuple[float, int, str]:
     body = response.read().decode()
     conn.close()
     return time.perf_counter() - started, response.status, body
-
-
-def wait_ready(port: int, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if get(port, "/healthz", "")[1] in (200, 503):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def pick_trainer_and_session(email, session_pk):
@@ -264,7 +233,7 @@ def main():
         env=env,
     )  # fmt: skip
     try:
-        wait_ready(args.port)
+        wait_ready(args.port, timeout=60.0)
         # Warm-up and correctness: every query once, its results checked against what a trainer expects.
         errors = []
         for case, path in paths:
